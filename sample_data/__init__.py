@@ -1,0 +1,1 @@
+"""Bundled sample data: a package so it ships in wheels."""

@@ -1,0 +1,1 @@
+"""Critics' storage, domain and scoring: everything but the user interface (never imports textual)."""

@@ -1,0 +1,516 @@
+"""A TinyDB storage that makes each change durable in milliseconds and survives kill -9.
+
+Stock JSONStorage rewrites the whole file in place on every write (a crash leaves it corrupt)
+and CachingMiddleware loses acknowledged writes (see shared/notes/tinydb.md). Here the data
+lives in two files beside each other:
+
+- ``critics.json``: an atomic snapshot (temp file, fsync, os.replace, fsync of the folder);
+- ``critics.json.journal``: an append-only journal, one checksummed line per committed
+  transaction holding the new content of every table it changed; fsynced before a write
+  returns.
+
+Every transaction holds an exclusive flock on ``critics.json.lock`` and first catches up with
+what other processes appended, so two processes never lose each other's writes. A journal
+line that was torn by a crash is the last one (appends are serialised by the lock); it is
+dropped on open and reported. Compaction folds the journal into a new snapshot, keeping the
+previous snapshot as ``critics.json.bak``.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import threading
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from store.errors import StoreError
+
+SCHEMA_VERSION = 1
+SNAPSHOT_FORMAT = "critics"
+JOURNAL_FORMAT = "critics-journal"
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+
+
+class Reloaded(frozenset):
+    """The set of changed tables when everything was re-read (another process compacted)."""
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace path with data so that a crash leaves either the old file or the new, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _encode_line(record: dict[str, Any]) -> bytes:
+    payload = orjson.dumps(record)
+    return b"%08x " % zlib.crc32(payload) + payload + b"\n"
+
+
+def _decode_line(line: bytes) -> dict[str, Any] | None:
+    """The record of one journal line, or None if the line is damaged."""
+    if len(line) < 10 or line[8:9] != b" ":
+        return None
+    payload = line[9:]
+    try:
+        if int(line[:8], 16) != zlib.crc32(payload):
+            return None
+        record = orjson.loads(payload)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+class _JournaledTable(Table):
+    """A TinyDB table that tells the storage which table a write replaced, so a commit
+    journals that table alone instead of comparing every table."""
+
+    def _update_table(self, updater):  # type: ignore[override]
+        self._storage.touch(self.name)
+        super()._update_table(updater)
+
+
+class CriticsDB(TinyDB):
+    table_class = _JournaledTable
+
+
+class JournaledStorage(Storage):
+    """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, compact_on_open: bool = False) -> None:
+        self.path = Path(path)
+        self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.backup_path = self.path.with_name(self.path.name + ".bak")
+        self.warnings: list[str] = []
+        self._tables: Tables = {}
+        self._generation = 0
+        self._snapshot_id: tuple[int, ...] | None = None
+        self._journal_id: tuple[int, ...] | None = None
+        self._journal_offset = 0
+        self._journal_fd: int | None = None
+        self._lock_fd: int | None = None
+        self._touched: set[str] | None = None
+        self._before: dict[str, Any] = {}
+        self._stale_journal = False
+        self._torn_tail = 0
+        self._broken: str | None = None
+        # flock is per open file, so threads of this process also need a lock of their own.
+        self._thread_lock = threading.Lock()
+        self._check_location()
+        with self._locked(for_write=False):
+            self._load()
+
+    # -- TinyDB's Storage interface -------------------------------------------------------
+
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        if self._touched is None:
+            raise StoreError("internal error: a write outside a transaction was refused")
+        if data is not self._tables:  # TinyDB hands back the dict read() gave it
+            self._tables.clear()
+            self._tables.update(data)
+
+    def close(self) -> None:
+        for fd in (self._journal_fd, self._lock_fd):
+            if fd is not None:
+                os.close(fd)
+        self._journal_fd = self._lock_fd = None
+
+    def touch(self, table: str) -> None:
+        if self._touched is None:
+            raise StoreError("internal error: a write outside a transaction was refused")
+        if table not in self._touched:
+            self._touched.add(table)
+            self._before[table] = self._tables.get(table)
+
+    # -- public -----------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def journal_size(self) -> int:
+        return self._journal_offset
+
+    @contextmanager
+    def transaction(self) -> Iterator[frozenset[str]]:
+        """Lock, catch up with other processes (yielding the tables they changed), then
+        commit every table written inside as one durable journal line, or roll back."""
+        if self._touched is not None:
+            raise StoreError("internal error: transactions do not nest")
+        if self._broken:
+            raise StoreError(self._broken)
+        with self._locked(for_write=True):
+            changed = self._catch_up()
+            self._touched = set()
+            self._before = {}
+            try:
+                yield changed
+                if self._touched:
+                    self._commit(self._touched)
+            except BaseException:
+                # TinyDB replaces a table's dict on write and the repository never updates a
+                # record in place, so the objects kept by touch() are the state before.
+                for name, table in self._before.items():
+                    if table is None:
+                        self._tables.pop(name, None)
+                    else:
+                        self._tables[name] = table
+                raise
+            finally:
+                self._touched = None
+                self._before = {}
+
+    def refresh(self) -> frozenset[str]:
+        """Catch up with what other processes committed; the names of the tables changed."""
+        if not self.path.exists() and self._snapshot_id is None:
+            return frozenset()
+        with self._locked(for_write=False):
+            return self._catch_up()
+
+    def compact(self) -> frozenset[str]:
+        """Fold the journal into a new snapshot (the previous one kept as the .bak file);
+        the tables other processes had changed, which the caller must take in."""
+        if self._broken:
+            raise StoreError(self._broken)
+        with self._locked(for_write=True):
+            changed = self._catch_up()
+            self._write_snapshot(self._generation + 1)
+            return changed
+
+    def replace_all(self, tables: Tables) -> None:
+        """Write tables as the whole database in one atomic snapshot (bulk loads)."""
+        with self._locked(for_write=True):
+            self._catch_up()
+            self._tables.clear()
+            self._tables.update(tables)
+            self._write_snapshot(self._generation + 1)
+
+    # -- locking ----------------------------------------------------------------------------
+
+    def _check_location(self) -> None:
+        folder = self.path.parent
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a Critics database file")
+        if not folder.is_dir():
+            raise StoreError(f"cannot open {self.path}: the folder {folder} does not exist")
+
+    @contextmanager
+    def _locked(self, *, for_write: bool) -> Iterator[None]:
+        with self._thread_lock:
+            with self._file_locked(for_write=for_write):
+                yield
+
+    @contextmanager
+    def _file_locked(self, *, for_write: bool) -> Iterator[None]:
+        if self._lock_fd is None:
+            try:
+                self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                if for_write:
+                    raise StoreError(f"cannot write to {self.path}: {_describe(exc)} ({self.lock_path})") from None
+                # A read-only place: reading without the lock is safe enough, since
+                # snapshots are replaced atomically and a torn journal tail is ignored.
+                yield
+                return
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _file_id(st: os.stat_result) -> tuple[int, ...]:
+        return (st.st_dev, st.st_ino)
+
+    @staticmethod
+    def _snapshot_file_id(st: os.stat_result) -> tuple[int, ...]:
+        # A snapshot is never changed after its rename, so its mtime and size tell two apart
+        # even when a later snapshot reuses a freed inode number (the .bak link frees it).
+        return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _load(self) -> None:
+        """Read snapshot and journal into memory; refuse anything damaged or too new."""
+        self._tables = {}
+        self._generation = 0
+        self._snapshot_id = self._journal_id = None
+        self._journal_offset = 0
+        self._stale_journal = False
+        self._torn_tail = 0
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
+        except FileNotFoundError:
+            if self.journal_path.exists():
+                raise StoreError(
+                    f"{self.path} is missing but its journal {self.journal_path} exists; "
+                    f"restore the snapshot (or {self.backup_path.name}) before opening"
+                ) from None
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {_describe(exc)}") from None
+        tables, generation = self._parse_snapshot(raw)
+        self._tables.update(tables)
+        self._generation = generation
+        self._snapshot_id = self._snapshot_file_id(st)
+        self._read_journal(initial=True)
+
+    def _parse_snapshot(self, raw: bytes) -> tuple[Tables, int]:
+        where = str(self.path)
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            kind = "is empty" if not raw.strip() else f"is not valid JSON ({exc.args[0] if exc.args else exc})"
+            raise StoreError(f"{where} {kind}; it was left untouched") from None
+        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+            raise StoreError(f"{where} is not a Critics database (no \"format\": \"critics\" header); it was left untouched")
+        schema = data.get("schema")
+        if not isinstance(schema, int) or isinstance(schema, bool):
+            raise StoreError(f"{where} has no valid schema version; it was left untouched")
+        if schema > SCHEMA_VERSION:
+            raise StoreError(
+                f"{where} was written by a newer Critics (schema {schema}; this one reads up to "
+                f"{SCHEMA_VERSION}); upgrade Critics to open it"
+            )
+        generation, tables = data.get("generation"), data.get("tables")
+        if not isinstance(generation, int) or not isinstance(tables, dict):
+            raise StoreError(f"{where} is damaged (generation or tables missing); it was left untouched")
+        for name, table in tables.items():
+            if not isinstance(table, dict) or not all(type(doc) is dict for doc in table.values()):
+                raise StoreError(f"{where} is damaged (table {name!r} is not a set of records); it was left untouched")
+        return tables, generation
+
+    def _read_journal(self, *, initial: bool) -> set[str]:
+        """Apply journal lines past the offset read so far; the tables they changed."""
+        try:
+            fd = os.open(self.journal_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return set()
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.journal_path}: {_describe(exc)}") from None
+        try:
+            st = os.fstat(fd)
+            os.lseek(fd, self._journal_offset, os.SEEK_SET)
+            chunks = []
+            while chunk := os.read(fd, 1 << 22):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        self._journal_id = self._file_id(st)
+        data = b"".join(chunks)
+        changed: set[str] = set()
+        offset = self._journal_offset
+        lines = data.split(b"\n")
+        tail = lines.pop()  # after the last newline: b"" unless a line was torn
+        for number, line in enumerate(lines):
+            record = _decode_line(line)
+            is_last = number == len(lines) - 1 and not tail
+            if record is None:
+                if is_last:
+                    tail = line + b"\n"
+                    break
+                raise StoreError(
+                    f"{self.journal_path} is damaged at byte {offset}; it was left untouched"
+                )
+            if offset == 0:
+                if record.get("format") != JOURNAL_FORMAT or not isinstance(record.get("generation"), int):
+                    raise StoreError(f"{self.journal_path} is not a Critics journal; it was left untouched")
+                if record.get("schema", 0) > SCHEMA_VERSION:
+                    raise StoreError(f"{self.journal_path} was written by a newer Critics; upgrade Critics to open it")
+                if record["generation"] > self._generation:
+                    raise StoreError(
+                        f"{self.journal_path} is newer than {self.path.name} (was the snapshot replaced by an "
+                        f"older copy?); both were left untouched"
+                    )
+                if record["generation"] < self._generation:
+                    # Left over from before a compaction that the snapshot already holds.
+                    self._journal_offset = len(data) - len(tail)
+                    self._stale_journal = True
+                    self._torn_tail = 0
+                    return changed
+                self._stale_journal = False
+            elif not self._stale_journal:
+                tables = record.get("tables")
+                if not isinstance(tables, dict):
+                    raise StoreError(f"{self.journal_path} is damaged at byte {offset}; it was left untouched")
+                for name, table in tables.items():
+                    if table:
+                        self._tables[name] = table
+                    else:
+                        self._tables.pop(name, None)
+                    changed.add(name)
+            offset += len(line) + 1
+        self._journal_offset = offset
+        if tail:
+            # A crash tore the last append: it was never acknowledged, so dropping it loses nothing.
+            self._torn_tail = len(tail)
+            if initial:
+                self.warnings.append(
+                    f"{self.journal_path}: dropped an incomplete last entry ({len(tail)} bytes) left by an interrupted write"
+                )
+        else:
+            self._torn_tail = 0
+        return changed
+
+    def _catch_up(self) -> frozenset[str]:
+        """Bring memory up to date with the files (under the lock)."""
+        try:
+            snap = self._snapshot_file_id(os.stat(self.path))
+        except FileNotFoundError:
+            snap = None
+        if snap != self._snapshot_id:
+            self._load()
+            return Reloaded(self._tables)
+        try:
+            st = os.stat(self.journal_path)
+        except FileNotFoundError:
+            return frozenset()
+        if self._journal_id is not None and self._file_id(st) != self._journal_id:
+            self._load()
+            return Reloaded(self._tables)
+        if st.st_size < self._journal_offset:
+            self._load()
+            return Reloaded(self._tables)
+        if st.st_size == self._journal_offset + self._torn_tail:
+            return frozenset()
+        return frozenset(self._read_journal(initial=False))
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _open_journal_for_append(self) -> int:
+        if self._snapshot_id is None:
+            # A new database: the snapshot comes first, so a journal never stands alone.
+            self._write_snapshot(1, tables={})
+        if self._stale_journal or self._journal_id is None:
+            self._new_journal()
+        if self._journal_fd is None:
+            self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
+        if self._torn_tail:
+            os.ftruncate(self._journal_fd, self._journal_offset)
+            os.fsync(self._journal_fd)
+            self._torn_tail = 0
+        return self._journal_fd
+
+    def _commit(self, names: set[str]) -> None:
+        record = {"tables": {name: (self._tables.get(name) or None) for name in sorted(names)}}
+        line = _encode_line(record)
+        try:
+            fd = self._open_journal_for_append()
+            written = 0
+            view = memoryview(line)
+            while written < len(line):
+                written += os.write(fd, view[written:])
+            os.fsync(fd)
+        except OSError as exc:
+            self._undo_partial_append()
+            raise StoreError(f"could not save to {self.path}: {_describe(exc)}; nothing was saved") from None
+        self._journal_offset += len(line)
+        self._journal_id = self._file_id(os.fstat(fd))
+
+    def _undo_partial_append(self) -> None:
+        """After a failed append, cut the journal back to its last good line."""
+        if self._journal_fd is None:
+            return
+        try:
+            if os.fstat(self._journal_fd).st_size != self._journal_offset:
+                os.ftruncate(self._journal_fd, self._journal_offset)
+            try:
+                os.fsync(self._journal_fd)
+            except OSError:
+                pass  # the size is right in the file; the next append's fsync makes it durable
+            if os.fstat(self._journal_fd).st_size != self._journal_offset:
+                raise OSError(errno.EIO, "the journal could not be cut back")
+        except OSError as exc:
+            # A torn line would be dropped as a torn tail on the next open, but appending
+            # after it would bury it mid-journal: refuse further writes until reopened.
+            self._broken = (
+                f"{self.journal_path} could not be repaired after a failed write ({_describe(exc)}); "
+                f"nothing more is saved until Critics reopens it"
+            )
+
+    def _new_journal(self) -> None:
+        header = _encode_line({"format": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "generation": self._generation})
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        write_atomically(self.journal_path, header)
+        self._journal_id = self._file_id(os.stat(self.journal_path))
+        self._journal_offset = len(header)
+        self._stale_journal = False
+        self._torn_tail = 0
+
+    def _write_snapshot(self, generation: int, tables: Tables | None = None) -> None:
+        body = orjson.dumps(
+            {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation,
+             "tables": self._tables if tables is None else tables}
+        )
+        try:
+            if self._snapshot_id is not None and self.path.exists():
+                self._keep_backup()
+            write_atomically(self.path, body)
+            self._generation = generation
+            self._snapshot_id = self._snapshot_file_id(os.stat(self.path))
+            # Until the new journal is in place the old one is stale: never append to it.
+            self._stale_journal = True
+            self._new_journal()
+        except OSError as exc:
+            raise StoreError(f"could not save to {self.path}: {_describe(exc)}; the previous state was kept") from None
+
+    def _keep_backup(self) -> None:
+        tmp = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        try:
+            os.link(self.path, tmp)  # a hard link: the old snapshot is never rewritten
+        except OSError:
+            write_atomically(tmp, self.path.read_bytes())
+        os.replace(tmp, self.backup_path)

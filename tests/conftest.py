@@ -1,0 +1,40 @@
+"""Shared fixtures: the seed page (from ../shared, skipped where absent) and fresh databases."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seeds" / "pusher-1996-critic-reviews.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    # Never touch the user's real database or settings, and let snapshots see colour.
+    monkeypatch.setenv("CRITICS_DB", str(tmp_path / "default-critics.json"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture
+def seed_page() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"the seed page is not here ({SEED}); CI always has ../shared/seeds")
+    return SEED
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "critics.json"
+
+
+@pytest.fixture
+def repository(db_path):
+    from store.repository import Repository
+
+    with Repository.open(db_path) as repo:
+        yield repo

@@ -1,0 +1,205 @@
+"""The repository: films, reviews, filters, summaries, weights and imports."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.domain import ReviewClass, ReviewDraft, Verdict
+from store.errors import StoreError, ValidationError
+from store.repository import FilmRecord, FilmSort, Repository, ReviewSort
+
+
+def _film_with(repository, title, grades, critic_prefix="Critic", year=2001, publication=None):
+    film = repository.add_film(title, year)
+    for n, grade in enumerate(grades):
+        repository.add_review(film.id, ReviewDraft(f"Review {n} of {title}.", f"{critic_prefix} {n}", publication, None, grade))
+    return film
+
+
+def test_a_new_database_is_empty_and_writes_nothing_until_a_change(db_path):
+    with Repository.open(db_path) as repository:
+        assert (repository.film_count, repository.review_count) == (0, 0)
+    assert not db_path.exists()
+
+
+def test_an_added_review_is_scored_and_reopens_intact(db_path):
+    with Repository.open(db_path) as repository:
+        film = repository.add_film("The Glass Orchard", 2019, "Mara Ilves")
+        review = repository.add_review(film.id, ReviewDraft("Luminous.", "Zoë Brandt", "Reel Quarterly", "2020-01-02", "***1/2"))
+    assert review.score == 88
+    with Repository.open(db_path) as repository:
+        assert repository.reviews(film.id) == [review]
+        assert repository.film(film.id).director == "Mara Ilves"
+
+
+def test_metascore_needs_four_scored_reviews_and_follows_the_bands(repository):
+    film = _film_with(repository, "Edge", ["80", "80", "80"])
+    assert repository.summary(film.id).metascore is None
+    repository.add_review(film.id, ReviewDraft("Fourth.", "Late Critic", None, None, "81"))
+    summary = repository.summary(film.id)
+    assert (summary.metascore, summary.verdict) == (80, Verdict.GENERALLY_FAVORABLE)
+    assert summary.distribution.positive == 4
+
+
+def test_unscored_reviews_count_as_unscored_and_never_get_a_score(repository):
+    film = _film_with(repository, "Quiet", ["50", None, "40", None, "60", "45"])
+    summary = repository.summary(film.id)
+    assert (summary.reviews, summary.scored, summary.distribution.unscored) == (6, 4, 2)
+    assert summary.distribution.mixed == 4
+    assert summary.verdict is Verdict.MIXED
+
+
+def test_a_publication_weight_moves_the_metascore_at_once(repository):
+    film = repository.add_film("Weighted", 2000)
+    for n, (score, publication) in enumerate([(90, "Big"), (50, "Small"), (50, "Small"), (50, "Small")]):
+        repository.add_review(film.id, ReviewDraft(f"R{n}.", f"C{n}", publication, None, str(score)))
+    assert repository.summary(film.id).metascore == 60
+    repository.set_publication_weight("Big", 3)
+    assert repository.summary(film.id).metascore == 70  # (270 + 150) / 6
+    assert {p.name: p.weight for p in repository.publications()} == {"Big": 3.0, "Small": 1.0}
+
+
+def test_invalid_fields_are_refused_with_a_reason_each_and_nothing_is_saved(repository):
+    film = repository.add_film("Strict", 2000)
+    with pytest.raises(ValidationError) as caught:
+        repository.add_review(film.id, ReviewDraft("  ", "X", None, "15/07/2013", "great"))
+    assert set(caught.value.errors) == {"excerpt", "date", "grade"}
+    assert repository.review_count == 0
+
+
+def test_text_is_cleaned_of_control_characters_and_surrounding_space(repository):
+    film = repository.add_film("  Clean\x1b[2J Title\t", 2000)
+    review = repository.add_review(film.id, ReviewDraft(" Line one\r\nline\x00 two \x9b ", "\u00a0Staff [Not Credited]\x07", None, None, None))
+    assert film.title == "Clean[2J Title"
+    assert review.critic == "Staff [Not Credited]"
+    assert review.excerpt == "Line one\nline two"
+
+
+def test_edit_keeps_the_review_in_its_place_and_rescores(repository):
+    film = _film_with(repository, "Order", ["A", "B", "C"])
+    first, second, third = repository.reviews(film.id)
+    edited = repository.edit_review(second.id, ReviewDraft("Rewritten.", second.critic, None, None, "D"))
+    assert [r.id for r in repository.reviews(film.id)] == [first.id, second.id, third.id]
+    assert (edited.excerpt, edited.score) == ("Rewritten.", 25)
+
+
+def test_delete_then_restore_puts_the_review_back_in_its_place(repository):
+    film = _film_with(repository, "Undo", ["A", "B", "C"])
+    middle = repository.reviews(film.id)[1]
+    removed = repository.delete_review(middle.id)
+    assert [r.id for r in repository.reviews(film.id)] == [middle.id - 1, middle.id + 1]
+    repository.restore_review(removed)
+    assert repository.reviews(film.id)[1] == middle
+
+
+def test_critic_filter_is_case_and_accent_insensitive_across_films(repository):
+    one = _film_with(repository, "One", ["A"], critic_prefix="Zoë")
+    two = _film_with(repository, "Two", ["B", "C"], critic_prefix="Other")
+    repository.add_review(two.id, ReviewDraft("Also.", "ZOE 0", None, None, "80"))
+    assert [f.film.id for f in repository.films(critic="zoe 0")] == [one.id, two.id]
+    assert [r.critic for r in repository.reviews(two.id, critic="zoë")] == ["ZOE 0"]
+    assert repository.matching_critics("OTHER") == ["Other 0", "Other 1"]
+    assert repository.films(critic="nobody") == []
+
+
+def test_critic_profile_compares_with_each_films_metascore(repository):
+    film = _film_with(repository, "Consensus", ["70", "70", "70", "70"])
+    repository.add_review(film.id, ReviewDraft("High.", "Outlier", None, None, "95"))  # metascore 75
+    other = _film_with(repository, "Other", ["40", "40", "40", "40"])
+    repository.add_review(other.id, ReviewDraft("Same.", "Outlier", None, None, "44"))  # metascore 41
+    repository.add_review(other.id, ReviewDraft("Unscored.", "Outlier", None, None, None))
+    profile = repository.critic_profile("outlier")
+    assert profile.names == ("Outlier",)
+    assert (profile.reviews, profile.scored, profile.higher, profile.same, profile.lower) == (3, 2, 1, 1, 0)
+    assert profile.mean == 69.5
+    assert profile.mean_difference == 11.5  # (20 + 3) / 2
+    assert repository.critic_profile("nobody") is None
+
+
+def test_films_sort_by_title_metascore_year_and_review_count(repository):
+    low = _film_with(repository, "b low", ["10", "10", "10", "10"], year=1990)
+    high = _film_with(repository, "A high", ["90", "90", "90", "90", "90"], year=1980)
+    tbd = _film_with(repository, "c tbd", ["90"], year=2020)
+    ids = lambda sort: [f.film.id for f in repository.films(sort)]
+    assert ids(FilmSort.TITLE) == [high.id, low.id, tbd.id]
+    assert ids(FilmSort.METASCORE) == [high.id, low.id, tbd.id]
+    assert ids(FilmSort.YEAR) == [tbd.id, low.id, high.id]
+    assert ids(FilmSort.REVIEWS) == [high.id, low.id, tbd.id]
+    assert [f.film.id for f in repository.films(title="HIGH")] == [high.id]
+
+
+def test_reviews_sort_by_score_critic_publication_and_date(repository):
+    film = repository.add_film("Sorts", 2000)
+    for excerpt, critic, publication, when, grade in [
+        ("x.", "bea", "Zine", "2001-01-01", "50"),
+        ("y.", None, "Apex", "2003-01-01", None),
+        ("z.", "Al", None, None, "90"),
+    ]:
+        repository.add_review(film.id, ReviewDraft(excerpt, critic, publication, when, grade))
+    excerpts = lambda sort: [r.excerpt for r in repository.reviews(film.id, sort)]
+    assert excerpts(ReviewSort.PAGE) == ["x.", "y.", "z."]
+    assert excerpts(ReviewSort.SCORE) == ["z.", "x.", "y."]
+    assert excerpts(ReviewSort.CRITIC) == ["z.", "x.", "y."]
+    assert excerpts(ReviewSort.PUBLICATION) == ["y.", "x.", "z."]
+    assert excerpts(ReviewSort.DATE) == ["y.", "x.", "z."]
+
+
+def test_importing_the_same_films_twice_adds_nothing(repository):
+    record = FilmRecord("Twice", 2001, reviews=(ReviewDraft("Once.", "A"), ReviewDraft("Twice.", "B", grade="B")))
+    first = repository.import_films([record])
+    second = repository.import_films([record])
+    assert (first.films_added, first.reviews_added) == (1, 2)
+    assert (second.films_added, second.reviews_added, second.reviews_skipped) == (0, 0, 2)
+
+
+def test_an_import_with_one_bad_review_changes_nothing(repository, db_path):
+    good = FilmRecord("Good", 2001, reviews=(ReviewDraft("Fine.", "A"),))
+    bad = FilmRecord("Bad", 2001, reviews=(ReviewDraft("Fine.", "A"), ReviewDraft("Broken.", "B", grade="lots")))
+    with pytest.raises(ValidationError, match="Bad review 2 grade"):
+        repository.import_films([good, bad])
+    assert repository.film_count == 0 and not db_path.exists()
+
+
+def test_duplicate_films_and_unknown_ids_are_clear_errors(repository):
+    repository.add_film("Same", 2001)
+    with pytest.raises(ValidationError, match="already exists"):
+        repository.add_film("same", 2001)
+    repository.add_film("Same", 2002)  # another year is another film
+    with pytest.raises(StoreError, match="no film with id 99"):
+        repository.add_review(99, ReviewDraft("x"))
+    with pytest.raises(StoreError, match="no review with id 5"):
+        repository.delete_review(5)
+
+
+def test_rename_film_keeps_its_reviews(repository):
+    film = _film_with(repository, "Old Name", ["A"])
+    renamed = repository.rename_film(film.id, "New Name", 1999)
+    assert (renamed.title, renamed.year) == ("New Name", 1999)
+    assert len(repository.reviews(film.id)) == 1
+    assert repository.find_films("new name")[0].id == film.id
+    assert repository.suggest_titles("New Nme") == ["New Name (1999)"]
+
+
+def test_review_class_follows_the_score(repository):
+    from store.scoring import review_class
+
+    film = _film_with(repository, "Classes", ["61", "60", "39", None])
+    assert [review_class(r.score) for r in repository.reviews(film.id)] == [
+        ReviewClass.POSITIVE, ReviewClass.MIXED, ReviewClass.NEGATIVE, ReviewClass.UNSCORED,
+    ]
+
+
+def test_the_default_database_starts_with_the_sample_data(tmp_path):
+    with Repository.open(tmp_path / "fresh.json", seed_sample=True) as repository:
+        assert repository.film_count >= 10
+        verdicts = {repository.summary(f.film.id).verdict for f in repository.films()}
+        assert set(Verdict) <= verdicts and None in verdicts
+
+
+def test_store_never_imports_textual():
+    import subprocess
+    import sys
+
+    code = "import sys, store.repository, store.exchange, store.generator, tui.cli; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

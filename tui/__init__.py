@@ -1,0 +1,1 @@
+"""Critics' user interfaces: the command line (cli) and the Textual browser (app)."""

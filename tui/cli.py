@@ -1,0 +1,270 @@
+"""The `critics` command: the browser by default, and import/add/stats/export for scripts.
+
+Only the browser imports textual; every other command stays quick to start."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+from store.domain import FilmSummary, ReviewDraft
+from store.errors import StoreError
+from store.locations import resolve_database
+
+
+class CommandError(StoreError):
+    """A usage mistake on the command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
+        raise CommandError(f"{message} (see: {self.prog} --help)")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        help="the database file (default: $CRITICS_DB, else critics.json in your data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="critics", description="Browse, score and keep film critic reviews in your terminal.")
+    _add_db(parser)
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    browse = commands.add_parser("browse", help="open the browser (the default)")
+    _add_db(browse)
+
+    imp = commands.add_parser("import", help="import a critic-review page, or a Critics JSON/CSV export")
+    imp.add_argument("page", metavar="PAGE", help="a critic-review page (text), or an export (.json/.csv)")
+    imp.add_argument("--title", help="the film's title (a page does not name its film)")
+    imp.add_argument("--year", type=int, help="the film's year")
+    _add_db(imp)
+
+    add = commands.add_parser("add", help="add one review (prints its id once it is on disk)")
+    add.add_argument("--film", required=True, metavar="TITLE")
+    add.add_argument("--year", type=int, help="the film's year, when several films share the title")
+    add.add_argument("--critic", required=True, metavar="NAME")
+    add.add_argument("--publication", metavar="P")
+    add.add_argument("--date", metavar="YYYY-MM-DD")
+    add.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
+    add.add_argument("--excerpt", required=True, metavar="TEXT")
+    _add_db(add)
+
+    stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
+    stats.add_argument("--film", metavar="TITLE")
+    stats.add_argument("--critic", metavar="NAME", help="films that critic reviewed, and the critic's profile")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_db(stats)
+
+    export = commands.add_parser("export", help="everything, as JSON or CSV (imports back identically)")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    _add_db(export)
+
+    weight = commands.add_parser("weight", help="set a publication's weight in the Metascore (default 1.0)")
+    weight.add_argument("publication", metavar="PUBLICATION")
+    weight.add_argument("weight", metavar="WEIGHT", type=float)
+    _add_db(weight)
+
+    compact = commands.add_parser("compact", help="fold the journal into a fresh snapshot (keeps a .bak)")
+    _add_db(compact)
+
+    from tui.bench_cli import add_commands  # generate and bench: no textual at import time
+
+    add_commands(commands, _add_db)
+    return parser
+
+
+def _open(args: argparse.Namespace):
+    from store.repository import Repository
+
+    path, _ = resolve_database(getattr(args, "db", None))
+    repository = Repository.open(path)
+    for warning in repository.warnings:
+        print(f"critics: warning: {warning}", file=sys.stderr)
+    return repository
+
+
+def _choose_film(repository, title: str, year: int | None) -> FilmSummary:
+    films = repository.find_films(title, year)
+    if len(films) == 1:
+        return repository.summary(films[0].id)
+    if films:
+        years = ", ".join(str(f.year) for f in films)
+        raise CommandError(f"several films are called {title!r} ({years}): add --year")
+    close = repository.suggest_titles(title)
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise CommandError(f"no film called {title!r}{hint}")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from store.exchange import read_import_file
+
+    records, publications = read_import_file(Path(args.page), title=args.title, year=args.year)
+    with _open(args) as repository:
+        result = repository.import_films(records, publications)
+    print(
+        f"imported {result.reviews_added} review(s) into {len(records)} film(s)"
+        f" ({result.films_added} new film(s), {result.reviews_skipped} already present)"
+    )
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    draft = ReviewDraft(args.excerpt, args.critic, args.publication, args.date, args.grade)
+    with _open(args) as repository:
+        film = _choose_film(repository, args.film, args.year)
+        review = repository.add_review(film.film.id, draft)
+    print(review.id)
+    return 0
+
+
+def _summary_json(summary: FilmSummary) -> dict[str, Any]:
+    published = summary.film.published
+    return {
+        "title": summary.film.title,
+        "year": summary.film.year,
+        "reviews": summary.reviews,
+        "scored": summary.scored,
+        "metascore": summary.metascore,
+        "verdict": summary.verdict.label if summary.verdict else None,
+        "distribution": {
+            "positive": summary.distribution.positive,
+            "mixed": summary.distribution.mixed,
+            "negative": summary.distribution.negative,
+            "unscored": summary.distribution.unscored,
+        },
+        "published": None if published is None else {
+            "verdict": published.verdict,
+            "critics": published.critics,
+            "positive": published.positive,
+            "mixed": published.mixed,
+            "negative": published.negative,
+        },
+    }
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import orjson
+
+    with _open(args) as repository:
+        if args.film:
+            films = [_choose_film(repository, args.film, None)]
+            if args.critic:
+                names = set(repository.matching_critics(args.critic))
+                films = [f for f in films if any(r.critic in names for r in repository.reviews(f.film.id))]
+        else:
+            films = repository.films(critic=args.critic)
+        profile = repository.critic_profile(args.critic) if args.critic else None
+        if args.critic and profile is None:
+            raise CommandError(f"no critic matches {args.critic!r}")
+    if args.json:
+        document: dict[str, Any] = {"films": [_summary_json(f) for f in films]}
+        if profile is not None:
+            document["critic"] = {
+                "name": profile.name, "names": list(profile.names), "reviews": profile.reviews,
+                "scored": profile.scored, "mean": profile.mean, "higher": profile.higher,
+                "same": profile.same, "lower": profile.lower, "mean_difference": profile.mean_difference,
+            }
+        sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    width = max([len(f.film.label) for f in films] + [4])
+    print(f"{'film':<{width}}  score  reviews  +/~/-/?        verdict")
+    for f in films:
+        d = f.distribution
+        score = "tbd" if f.metascore is None else str(f.metascore)
+        split = f"{d.positive}/{d.mixed}/{d.negative}/{d.unscored}"
+        print(f"{f.film.label:<{width}}  {score:>5}  {f.reviews:>7}  {split:<13}  {f.verdict.label if f.verdict else '-'}")
+        if f.film.published is not None:
+            p = f.film.published
+            parts = [p.verdict or "", f"{p.critics} critics" if p.critics is not None else ""]
+            counts = "/".join("?" if c is None else str(c) for c in (p.positive, p.mixed, p.negative))
+            print(f"{'':<{width}}  page says: {', '.join(x for x in parts if x)} (+/~/- {counts})")
+    if profile is not None:
+        diff = "n/a" if profile.mean_difference is None else f"{profile.mean_difference:+.1f}"
+        mean = "n/a" if profile.mean is None else f"{profile.mean:.1f}"
+        print(
+            f"\ncritic {profile.name}: {profile.reviews} reviews, {profile.scored} scored, mean {mean}; "
+            f"vs the Metascore: {profile.higher} higher, {profile.same} same (within 5), {profile.lower} lower, "
+            f"mean difference {diff}"
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from store.exchange import export_csv, export_json
+    from store.storage import write_atomically
+
+    with _open(args) as repository:
+        data = export_json(repository) if args.format == "json" else export_csv(repository).encode()
+    if args.output:
+        target = Path(args.output)
+        if not target.parent.is_dir():
+            raise CommandError(f"cannot write {target}: the folder {target.parent} does not exist")
+        try:
+            write_atomically(target, data)
+        except OSError as exc:
+            raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_weight(args: argparse.Namespace) -> int:
+    with _open(args) as repository:
+        publication = repository.set_publication_weight(args.publication, args.weight)
+    print(f"{publication.name}: weight {publication.weight:g}")
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    with _open(args) as repository:
+        repository.compact()
+        print(f"compacted {repository.path} ({repository.review_count} reviews); previous snapshot kept as {repository.path.name}.bak")
+    return 0
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    path, is_default = resolve_database(getattr(args, "db", None))
+    from tui.app import run_browser  # textual is imported here and only here
+
+    return run_browser(path, seed_sample=is_default)
+
+
+COMMANDS = {
+    None: cmd_browse,
+    "browse": cmd_browse,
+    "import": cmd_import,
+    "add": cmd_add,
+    "stats": cmd_stats,
+    "export": cmd_export,
+    "weight": cmd_weight,
+    "compact": cmd_compact,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler = COMMANDS.get(args.command) or getattr(args, "handler")
+        return handler(args)
+    except StoreError as exc:
+        print(f"critics: error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, CommandError) else 1
+    except KeyboardInterrupt:
+        print("critics: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Every key of the browser with what it does: the help screen shows this, a test checks it against the bindings."""
+
+from __future__ import annotations
+
+KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Anywhere",
+        (
+            ("tab / shift+tab", "move between the films and reviews panes"),
+            ("c", "filter by critic (live; right arrow accepts the completion)"),
+            ("/", "search films by title"),
+            ("a", "add a review of the selected film (inline form)"),
+            ("u", "undo the last add, edit or delete"),
+            ("r", "refresh: pick up what other programs wrote"),
+            ("ctrl+p", "command palette: jump to a film, filter by critic, theme, publication weight"),
+            ("?", "this help"),
+            ("q", "quit"),
+        ),
+    ),
+    (
+        "In a list",
+        (
+            ("up / k, down / j", "move the cursor"),
+            ("g / home, G / end", "first, last row"),
+            ("pgup / pgdn", "a page up, down"),
+            ("s", "cycle the sort of the focused pane"),
+        ),
+    ),
+    (
+        "Films pane",
+        (
+            ("enter", "choose the film and go to its reviews"),
+            ("s", "sort by title, Metascore, year, number of reviews"),
+        ),
+    ),
+    (
+        "Reviews pane",
+        (
+            ("enter", "show more (or less) of the highlighted excerpt"),
+            ("e", "edit the highlighted review (inline form)"),
+            ("d", "delete the highlighted review (asks first)"),
+            ("s", "sort by page order, score, critic, publication, date"),
+        ),
+    ),
+    (
+        "Critic filter and title search",
+        (
+            ("right", "accept the completion"),
+            ("enter", "keep the filter and return to the lists"),
+            ("escape", "clear the filter (the selected film stays)"),
+        ),
+    ),
+    (
+        "Review form",
+        (
+            ("tab / shift+tab", "next, previous field"),
+            ("right", "accept the critic or publication completion"),
+            ("ctrl+s", "save from any field"),
+            ("enter", "next field; in the excerpt: save"),
+            ("escape", "cancel"),
+        ),
+    ),
+)

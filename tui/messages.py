@@ -1,0 +1,84 @@
+"""One message per user intent: keys, mouse and the command palette post these, one handler acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from store.domain import ReviewDraft
+
+
+@dataclass
+class FilmChosen(Message):
+    """Show this film's reviews and summary (focus_reviews: also move to the reviews pane)."""
+
+    film_id: int
+    focus_reviews: bool = False
+
+
+@dataclass
+class CriticFilterChanged(Message):
+    """Show only what critics matching this text reviewed; empty text clears the filter."""
+
+    query: str
+
+
+@dataclass
+class TitleFilterChanged(Message):
+    """Show only films whose title matches this text; empty text clears the search."""
+
+    query: str
+
+
+@dataclass
+class SortCycled(Message):
+    """Move the named pane ("films" or "reviews") to its next sort order."""
+
+    pane: str
+
+
+@dataclass
+class ReviewFormOpened(Message):
+    """Open the inline review form: a new review, or the review with this id for editing."""
+
+    review_id: int | None = None
+
+
+@dataclass
+class ReviewSubmitted(Message):
+    """Save what the inline form holds: a new review for film_id, or an edit of review_id."""
+
+    film_id: int
+    draft: ReviewDraft
+    review_id: int | None = None
+
+
+@dataclass
+class ReviewFormClosed(Message):
+    """The inline form was cancelled."""
+
+
+@dataclass
+class ReviewDeleteRequested(Message):
+    """Delete this review (after the person confirms)."""
+
+    review_id: int
+
+
+@dataclass
+class UndoRequested(Message):
+    """Undo the last add, edit or delete."""
+
+
+@dataclass
+class PublicationWeightChanged(Message):
+    """Give this publication a new weight in the Metascore."""
+
+    publication: str
+    weight: float
+
+
+@dataclass
+class RefreshRequested(Message):
+    """Pick up what other processes wrote to the database."""

@@ -1,0 +1,527 @@
+"""The main screen: films, the distribution gauge (or a critic's profile) and reviews, with one handler per intent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer
+
+from store.domain import Review
+from store.errors import StoreError, ValidationError
+from store.repository import FilmSort, Repository, ReviewSort
+from tui.messages import (
+    CriticFilterChanged,
+    FilmChosen,
+    PublicationWeightChanged,
+    RefreshRequested,
+    ReviewDeleteRequested,
+    ReviewFormClosed,
+    ReviewFormOpened,
+    ReviewSubmitted,
+    SortCycled,
+    TitleFilterChanged,
+    UndoRequested,
+)
+from tui.plain import content, one_line
+from tui.screens.confirm import ConfirmScreen
+from tui.undo import Added, Deleted, Edited, UndoHistory, draft_of
+from tui.widgets.film_list import FilmList
+from tui.widgets.gauge import CriticProfileView, DistributionGauge
+from tui.widgets.query_bar import QueryBar
+from tui.widgets.review_list import ReviewList
+from tui.widgets.reviews_pane import ReviewsPane, review_heading
+from tui.widgets.status_line import StatusLine
+
+FILM_SORT_NAMES = {
+    FilmSort.TITLE: "title",
+    FilmSort.METASCORE: "Metascore",
+    FilmSort.YEAR: "year",
+    FilmSort.REVIEWS: "reviews",
+}
+REVIEW_SORT_NAMES = {
+    ReviewSort.PAGE: "page order",
+    ReviewSort.SCORE: "score",
+    ReviewSort.CRITIC: "critic",
+    ReviewSort.PUBLICATION: "publication",
+    ReviewSort.DATE: "date",
+}
+REFRESH_SECONDS = 2.0
+
+
+def next_in(order: list, current: object) -> object:
+    return order[(order.index(current) + 1) % len(order)]
+
+
+class SummaryPane(VerticalScroll, can_focus=False):
+    """Holds the gauge or, under a critic filter, the critic's profile; scrolls if a small terminal cuts it."""
+
+
+class BrowserScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "critic_filter", "Critic"),
+        Binding("slash", "title_search", "Title"),
+        Binding("a", "add_review", "Add"),
+        Binding("u", "undo", "Undo"),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+
+    def __init__(self, *, today: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self.repository: Repository | None = None
+        self.today = today
+        self.film_sort = FilmSort.TITLE
+        self.review_sort = ReviewSort.PAGE
+        self.critic_query = ""
+        self.title_query = ""
+        self.selected_film: int | None = None
+        self.history = UndoHistory()
+        self._last_focus = "films"
+
+    def compose(self) -> ComposeResult:
+        with Grid(id="panes"):
+            with Vertical(id="films-pane", classes="pane"):
+                yield FilmList(id="films")
+            with SummaryPane(id="summary-pane", classes="pane"):
+                yield DistributionGauge(id="gauge")
+                yield CriticProfileView(id="profile")
+            yield ReviewsPane(id="reviews-pane", classes="pane")
+        yield QueryBar(
+            "Critic", "→ accept · enter keep · esc clear", placeholder="part of a critic's name", id="critic-bar"
+        )
+        yield QueryBar("Title", "enter keep · esc clear", placeholder="part of a title", id="title-bar")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#profile").display = False
+        self.query_one("#films-pane").border_title = Content("Films")
+        self.query_one("#summary-pane").border_title = Content("Summary")
+        self.query_one("#reviews-pane").border_title = Content("Reviews")
+        for pane in (self.films, self.reviews_pane.list):
+            pane.loading = True
+
+    # -- parts ---------------------------------------------------------------------------------
+
+    @property
+    def films(self) -> FilmList:
+        return self.query_one("#films", FilmList)
+
+    @property
+    def reviews_pane(self) -> ReviewsPane:
+        return self.query_one("#reviews-pane", ReviewsPane)
+
+    @property
+    def reviews(self) -> ReviewList:
+        return self.query_one("#reviews", ReviewList)
+
+    @property
+    def gauge(self) -> DistributionGauge:
+        return self.query_one("#gauge", DistributionGauge)
+
+    @property
+    def profile(self) -> CriticProfileView:
+        return self.query_one("#profile", CriticProfileView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    @property
+    def critic_bar(self) -> QueryBar:
+        return self.query_one("#critic-bar", QueryBar)
+
+    @property
+    def title_bar(self) -> QueryBar:
+        return self.query_one("#title-bar", QueryBar)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def show_progress(self, message: str) -> None:
+        self.status.show_message(message)
+
+    def attach(self, repository: Repository) -> None:
+        """Fill the panes from an open repository and start watching it for other writers."""
+        self.repository = repository
+        for pane in (self.films, self.reviews_pane.list):
+            pane.loading = False
+        self.status.show_path(repository.path)
+        self.reload_films()
+        if self.selected_film is None and (current := self.films.current) is not None:
+            self.show_film(current.film.id)
+        self.films.focus()
+        self.set_interval(REFRESH_SECONDS, self.refresh_from_disk, name="refresh-from-disk")
+        for warning in repository.warnings:
+            self.notify(one_line(warning), title="Database", severity="warning", markup=False)
+
+    # -- drawing from the repository -------------------------------------------------------
+
+    def reload_films(self) -> None:
+        """Re-read the films list (filters and sort applied), keeping the selected film if it is listed."""
+        repository = self.repository
+        if repository is None:
+            return
+        rows = repository.films(
+            self.film_sort, critic=self.critic_query or None, title=self.title_query or None
+        )
+        self.films.set_rows(rows, keep=self.selected_film, announce=False)
+        pane = self.query_one("#films-pane")
+        pane.border_title = Content(f"Films · by {FILM_SORT_NAMES[self.film_sort]}")
+        total = repository.film_count
+        pane.border_subtitle = Content(f"{len(rows)} of {total}" if len(rows) != total else f"{total}")
+        current = self.films.current
+        if current is None:
+            self._show_nothing()
+        elif current.film.id != self.selected_film:
+            self.show_film(current.film.id)
+        else:
+            self.show_film(current.film.id, keep_review=self.reviews.current.id if self.reviews.current else None)
+        self._update_status()
+
+    def show_film(self, film_id: int, *, keep_review: int | None = None) -> None:
+        """Fill the reviews pane and the gauge for this film."""
+        repository = self.repository
+        if repository is None:
+            return
+        try:
+            summary = repository.summary(film_id)
+        except StoreError:
+            self._show_nothing()
+            return
+        changed = film_id != self.selected_film
+        self.selected_film = film_id
+        self.gauge.show(summary)
+        self.query_one("#summary-pane").border_title = content(summary.film.label)
+        self._show_profile()
+        self.reload_reviews(keep=None if changed else keep_review, reset=changed)
+
+    def reload_reviews(self, *, keep: int | None = None, reset: bool = False) -> None:
+        repository = self.repository
+        if repository is None or self.selected_film is None:
+            return
+        rows = repository.reviews(self.selected_film, self.review_sort, critic=self.critic_query or None)
+        review_list = self.reviews
+        if reset:
+            review_list.set_rows([], announce=False)
+        review_list.set_rows(rows, keep=keep, announce=False)
+        self.reviews_pane.detail.show(review_list.current)
+        pane = self.reviews_pane
+        film = repository.film(self.selected_film)
+        pane.border_title = Content("Reviews · ") + content(film.label)
+        subtitle = f"by {REVIEW_SORT_NAMES[self.review_sort]}"
+        if self.critic_query:
+            subtitle = f"{len(rows)} by critics matching “{one_line(self.critic_query)}” · " + subtitle
+        else:
+            subtitle = f"{len(rows)} · " + subtitle
+        pane.border_subtitle = Content(subtitle)
+        self.refresh_bindings()
+
+    def _show_nothing(self) -> None:
+        self.gauge.show(None)
+        self.query_one("#summary-pane").border_title = Content("Summary")
+        self.reviews.set_rows([], announce=False)
+        self.reviews_pane.detail.show(None)
+        self.reviews_pane.border_title = Content("Reviews")
+        self.reviews_pane.border_subtitle = Content("no film listed")
+        self._show_profile()
+
+    def _show_profile(self) -> None:
+        """Under a critic filter the summary area shows the critic's profile instead of the gauge."""
+        filtering = bool(self.critic_query.strip())
+        self.gauge.display = not filtering
+        self.profile.display = filtering
+        if filtering and self.repository is not None:
+            self.profile.show(self.critic_query, self.repository.critic_profile(self.critic_query))
+            self.query_one("#summary-pane").border_title = Content("Critic profile")
+
+    def _update_status(self, message: str = "") -> None:
+        repository = self.repository
+        if repository is None:
+            return
+        self.status.show_state(
+            critic=self.critic_query,
+            title=self.title_query,
+            films_listed=len(self.films.rows),
+            films_total=repository.film_count,
+            reviews_total=repository.review_count,
+            message=message,
+        )
+
+    def refresh_from_disk(self) -> bool:
+        """Pick up other processes' writes; redraw only if something changed."""
+        if self.repository is None:
+            return False
+        try:
+            changed = self.repository.refresh()
+        except StoreError as error:
+            self.notify(one_line(str(error)), title="Refresh failed", severity="error", markup=False)
+            return False
+        if changed:
+            self.reload_films()
+        return changed
+
+    # -- keys -> intents ---------------------------------------------------------------------
+
+    def action_critic_filter(self) -> None:
+        if self.repository is None:
+            return
+        self._remember_focus()
+        self.title_bar.close()
+        self.critic_bar.open(SuggestFromList(self.repository.critics(), case_sensitive=False))
+
+    def action_title_search(self) -> None:
+        if self.repository is None:
+            return
+        self._remember_focus()
+        self.critic_bar.close()
+        self.title_bar.open()
+
+    def action_add_review(self) -> None:
+        self.post_message(ReviewFormOpened())
+
+    def action_undo(self) -> None:
+        self.post_message(UndoRequested())
+
+    def action_refresh(self) -> None:
+        self.post_message(RefreshRequested())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo" and not self.history:
+            return None
+        if action == "add_review" and (self.selected_film is None or not self.films.rows):
+            return None
+        return True
+
+    def _remember_focus(self) -> None:
+        focused = self.focused
+        if focused is self.reviews:
+            self._last_focus = "reviews"
+        elif focused is self.films:
+            self._last_focus = "films"
+
+    def _restore_focus(self) -> None:
+        (self.reviews if self._last_focus == "reviews" else self.films).focus()
+
+    # -- intents -----------------------------------------------------------------------------
+
+    @on(FilmChosen)
+    def _film_chosen(self, event: FilmChosen) -> None:
+        event.stop()
+        if self.repository is None:
+            return
+        if self.films.index_of(event.film_id) is None:
+            # Chosen from the palette but hidden by a filter: drop the filters to show it.
+            self._set_title_query("")
+            self._set_critic_query("")
+            self.reload_films()
+        self.films.move_to_key(event.film_id, announce=False)
+        if event.film_id != self.selected_film:
+            self.show_film(event.film_id)
+        if event.focus_reviews:
+            self.reviews.focus()
+
+    @on(QueryBar.Changed, "#critic-bar")
+    def _critic_typed(self, event: QueryBar.Changed) -> None:
+        self.post_message(CriticFilterChanged(event.value))
+
+    @on(QueryBar.Changed, "#title-bar")
+    def _title_typed(self, event: QueryBar.Changed) -> None:
+        self.post_message(TitleFilterChanged(event.value))
+
+    @on(QueryBar.Done)
+    def _bar_done(self, event: QueryBar.Done) -> None:
+        self._restore_focus()
+
+    def _set_critic_query(self, query: str) -> None:
+        self.critic_query = query
+        if self.critic_bar.value != query:
+            self.critic_bar.set_value(query)
+
+    def _set_title_query(self, query: str) -> None:
+        self.title_query = query
+        if self.title_bar.value != query:
+            self.title_bar.set_value(query)
+
+    @on(CriticFilterChanged)
+    def _critic_filter_changed(self, event: CriticFilterChanged) -> None:
+        event.stop()
+        self._set_critic_query(event.query)
+        self.reload_films()
+
+    @on(TitleFilterChanged)
+    def _title_filter_changed(self, event: TitleFilterChanged) -> None:
+        event.stop()
+        self._set_title_query(event.query)
+        self.reload_films()
+
+    @on(SortCycled)
+    def _sort_cycled(self, event: SortCycled) -> None:
+        event.stop()
+        if event.pane == "films":
+            self.film_sort = next_in(list(FilmSort), self.film_sort)
+            self.reload_films()
+        else:
+            self.review_sort = next_in(list(ReviewSort), self.review_sort)
+            keep = self.reviews.current.id if self.reviews.current else None
+            self.reload_reviews(keep=keep)
+
+    @on(ReviewList.Highlighted)
+    def _review_highlighted(self, event: ReviewList.Highlighted) -> None:
+        self.reviews_pane.detail.show(event.review)
+        self.refresh_bindings()
+
+    @on(ReviewList.ExpandToggled)
+    def _expand(self) -> None:
+        self.reviews_pane.toggle_expanded()
+
+    @on(ReviewFormOpened)
+    def _form_opened(self, event: ReviewFormOpened) -> None:
+        event.stop()
+        repository = self.repository
+        if repository is None or self.selected_film is None or not self.films.rows:
+            self.notify("Choose a film first.", severity="warning", markup=False)
+            return
+        critics = repository.critics()
+        publications = [publication.name for publication in repository.publications()]
+        pane = self.reviews_pane
+        form = pane.open_form()
+        if event.review_id is None:
+            film = repository.film(self.selected_film)
+            form.open_add(film.id, film.label, self.today(), critics, publications)
+        else:
+            try:
+                review = repository.review(event.review_id)
+            except StoreError as error:
+                pane.close_form()
+                self.notify(one_line(str(error)), severity="error", markup=False)
+                return
+            form.open_edit(review, repository.film(review.film_id).label, critics, publications)
+        self.call_after_refresh(self.reviews.scroll_to_cursor)
+
+    @on(ReviewFormClosed)
+    def _form_closed(self, event: ReviewFormClosed) -> None:
+        event.stop()
+        self.reviews_pane.close_form()
+        self.reviews.focus()
+
+    @on(ReviewSubmitted)
+    def _review_submitted(self, event: ReviewSubmitted) -> None:
+        event.stop()
+        repository = self.repository
+        if repository is None:
+            return
+        form = self.reviews_pane.form
+        try:
+            if event.review_id is None:
+                saved = repository.add_review(event.film_id, event.draft)
+                self.history.push(Added(saved))
+                message = "Review added."
+            else:
+                before = repository.review(event.review_id)
+                saved = repository.edit_review(event.review_id, event.draft)
+                self.history.push(Edited(before, saved))
+                message = "Review saved."
+        except ValidationError as error:
+            form.show_errors(error.errors)
+            return
+        except StoreError as error:
+            form.show_errors({"excerpt": str(error)})
+            return
+        self.reviews_pane.close_form()
+        self._show_review(saved, message)
+
+    def _show_review(self, review: Review, message: str) -> None:
+        """After a change: the film's badge and gauge redrawn, the review under the cursor."""
+        self.selected_film = review.film_id
+        self.reload_films()
+        self.reload_reviews(keep=review.id)
+        listed = self.reviews.current is not None and self.reviews.current.id == review.id
+        self.reviews.focus()
+        if not listed and self.critic_query:
+            message += " (hidden by the critic filter)"
+        self._update_status(message)
+        self.refresh_bindings()
+
+    @on(ReviewDeleteRequested)
+    def _delete_requested(self, event: ReviewDeleteRequested) -> None:
+        event.stop()
+        repository = self.repository
+        if repository is None:
+            return
+        try:
+            review = repository.review(event.review_id)
+        except StoreError as error:
+            self.notify(one_line(str(error)), severity="error", markup=False)
+            return
+        question = Content("Delete this review of ") + content(repository.film(review.film_id).label)
+        question += Content("?\n") + review_heading(review)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(review.id)
+
+        self.app.push_screen(ConfirmScreen(question, "Delete review"), answered)
+
+    def _delete(self, review_id: int) -> None:
+        repository = self.repository
+        assert repository is not None
+        try:
+            deleted = repository.delete_review(review_id)
+        except StoreError as error:
+            self.notify(one_line(str(error)), severity="error", markup=False)
+            return
+        self.history.push(Deleted(deleted))
+        self.reload_films()
+        self.reviews.focus()
+        self._update_status("Review deleted · u undoes")
+        self.refresh_bindings()
+
+    @on(UndoRequested)
+    def _undo(self, event: UndoRequested) -> None:
+        event.stop()
+        repository = self.repository
+        change = self.history.pop()
+        if repository is None or change is None:
+            return
+        try:
+            if isinstance(change, Added):
+                repository.delete_review(change.review.id)
+                self.selected_film = change.review.film_id
+                self.reload_films()
+                self._update_status("Undone: the added review is gone.")
+            elif isinstance(change, Edited):
+                restored = repository.edit_review(change.before.id, draft_of(change.before))
+                self._show_review(restored, "Undone: the review is as it was.")
+            elif isinstance(change, Deleted):
+                restored = repository.restore_review(change.review)
+                self._show_review(restored, "Undone: the review is back.")
+        except StoreError as error:
+            self.notify(f"Cannot undo: {one_line(str(error))}", severity="error", markup=False)
+        self.refresh_bindings()
+
+    @on(PublicationWeightChanged)
+    def _weight_changed(self, event: PublicationWeightChanged) -> None:
+        event.stop()
+        if self.repository is None:
+            return
+        try:
+            publication = self.repository.set_publication_weight(event.publication, event.weight)
+        except StoreError as error:
+            self.notify(one_line(str(error)), severity="error", markup=False)
+            return
+        self.reload_films()
+        self._update_status(f"{one_line(publication.name)} now weighs {publication.weight:g}.")
+
+    @on(RefreshRequested)
+    def _refresh_requested(self, event: RefreshRequested) -> None:
+        event.stop()
+        changed = self.refresh_from_disk()
+        self._update_status("Refreshed: new data." if changed else "Refreshed: nothing new.")

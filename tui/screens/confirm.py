@@ -1,0 +1,50 @@
+"""A yes/no question before something is deleted."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Shows a question (Content, so data inside stays literal); y or enter says yes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+        & > Vertical {
+            width: 60;
+            max-width: 100%;
+            height: auto;
+            border: round $error;
+            background: $surface;
+            padding: 0 1;
+        }
+        & #confirm-keys { color: $text-muted; margin-top: 1; }
+    }
+    """
+
+    def __init__(self, question: Content, title: str = "Delete?") -> None:
+        super().__init__()
+        self._question = question
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self._title
+            yield Static(self._question, id="confirm-question")
+            yield Static(Content("y / enter: yes    n / escape: no"), id="confirm-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

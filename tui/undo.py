@@ -1,0 +1,61 @@
+"""What `u` can take back: the browser's own adds, edits and deletes, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.domain import Review, ReviewDraft
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    review: Review
+
+
+@dataclass(frozen=True, slots=True)
+class Edited:
+    before: Review
+    after: Review
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    review: Review
+
+
+Change = Added | Edited | Deleted
+
+
+def draft_of(review: Review) -> ReviewDraft:
+    """The draft that saves a review back as it was."""
+    return ReviewDraft(
+        excerpt=review.excerpt,
+        critic=review.critic,
+        publication=review.publication,
+        date=review.date,
+        grade=review.grade,
+    )
+
+
+class UndoHistory:
+    """A bounded stack of changes; undoing one removes it (there is no redo)."""
+
+    def __init__(self, limit: int = 100) -> None:
+        self._changes: list[Change] = []
+        self._limit = limit
+
+    def __bool__(self) -> bool:
+        return bool(self._changes)
+
+    def __len__(self) -> int:
+        return len(self._changes)
+
+    def push(self, change: Change) -> None:
+        self._changes.append(change)
+        del self._changes[: -self._limit]
+
+    def pop(self) -> Change | None:
+        return self._changes.pop() if self._changes else None
+
+    def peek(self) -> Change | None:
+        return self._changes[-1] if self._changes else None

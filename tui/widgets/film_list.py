@@ -1,0 +1,68 @@
+"""The films pane's list: title, year, Metascore badge and review count, drawn row by visible row."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from store.domain import FilmSummary
+from tui.messages import FilmChosen, SortCycled
+from tui.plain import one_line
+from tui.widgets.row_list import Cell, RowList
+from tui.widgets.tones import BADGE_CSS, TONE_CLASSES, metascore_label, verdict_tone
+
+
+class FilmList(RowList[FilmSummary]):
+    """Films with their summaries; moving the cursor chooses the film, enter goes to its reviews."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = RowList.COMPONENT_CLASSES | set(TONE_CLASSES.values())
+
+    DEFAULT_CSS = "FilmList {" + BADGE_CSS + "}"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Reviews"),
+        Binding("s", "sort", "Sort"),
+    ]
+
+    empty_text = "No films match."
+
+    def key_of(self, row: FilmSummary) -> Hashable:
+        return row.film.id
+
+    @staticmethod
+    def _widths(width: int) -> tuple[int, int, int, int]:
+        year, badge, count = 4, 4, 4
+        title = max(8, width - year - badge - count - 3)
+        return title, year, badge, count
+
+    def header_cells(self, width: int) -> list[Cell]:
+        title, year, badge, count = self._widths(width)
+        return [
+            Cell("Title", title),
+            Cell("Year", year),
+            Cell("MS", badge, "right"),
+            Cell("Revs", count, "right"),
+        ]
+
+    def row_cells(self, row: FilmSummary, width: int) -> list[Cell]:
+        title, year, badge, count = self._widths(width)
+        tone = self.get_component_rich_style(TONE_CLASSES[verdict_tone(row.verdict)], partial=True)
+        return [
+            Cell(one_line(row.film.title), title),
+            Cell(str(row.film.year) if row.film.year else "", year),
+            Cell(metascore_label(row.metascore).center(badge), badge, style=tone),
+            Cell(str(row.reviews), count, "right"),
+        ]
+
+    def cursor_moved(self, row: FilmSummary | None) -> None:
+        if row is not None:
+            self.post_message(FilmChosen(row.film.id))
+
+    def action_choose(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(FilmChosen(row.film.id, focus_reviews=True))
+
+    def action_sort(self) -> None:
+        self.post_message(SortCycled("films"))

@@ -1,0 +1,281 @@
+"""The distribution gauge: a film's Metascore large, its verdict, the class split, a histogram, and the page's claims."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from store.domain import CriticProfile, Distribution, FilmSummary, ReviewClass
+from tui.plain import one_line
+from tui.widgets.tones import BADGE_CSS, TONE_CLASSES, metascore_label, verdict_tone
+
+MINIMUM_SCORED = 4  # Metacritic shows "tbd" below four scored reviews
+BLOCKS = " ▁▂▃▄▅▆▇█"
+CLASS_ORDER = (ReviewClass.POSITIVE, ReviewClass.MIXED, ReviewClass.NEGATIVE, ReviewClass.UNSCORED)
+
+
+def class_counts(distribution: Distribution) -> dict[ReviewClass, int]:
+    return {
+        ReviewClass.POSITIVE: distribution.positive,
+        ReviewClass.MIXED: distribution.mixed,
+        ReviewClass.NEGATIVE: distribution.negative,
+        ReviewClass.UNSCORED: distribution.unscored,
+    }
+
+
+def split_bar(counts: dict[ReviewClass, int], width: int) -> dict[ReviewClass, int]:
+    """Cells per class for a bar `width` wide: proportional, and every non-zero class visible."""
+    total = sum(counts.values())
+    if total == 0 or width <= 0:
+        return {cls: 0 for cls in counts}
+    present = [cls for cls, n in counts.items() if n]
+    cells = {cls: (max(1, counts[cls] * width // total) if counts[cls] else 0) for cls in counts}
+    # Hand out (or take back) the rounding difference by largest remainder.
+    remainders = sorted(present, key=lambda cls: (counts[cls] * width) % total, reverse=True)
+    spare = width - sum(cells.values())
+    index = 0
+    while spare > 0 and remainders:
+        cells[remainders[index % len(remainders)]] += 1
+        spare -= 1
+        index += 1
+    while spare < 0:
+        widest = max(present, key=lambda cls: cells[cls])
+        cells[widest] -= 1
+        spare += 1
+    return cells
+
+
+def published_line(summary: FilmSummary) -> str | None:
+    """What the source page declared, in its own terms; None for a film not imported from a page."""
+    page = summary.film.published
+    if page is None:
+        return None
+    parts = []
+    if page.verdict:
+        parts.append(one_line(page.verdict))
+    if page.critics is not None:
+        parts.append(f"{page.critics} critics")
+    counts = [
+        f"{value} {name}"
+        for name, value in (("positive", page.positive), ("mixed", page.mixed), ("negative", page.negative))
+        if value is not None
+    ]
+    if counts:
+        parts.append(", ".join(counts))
+    return "Page says: " + (" · ".join(parts) if parts else "nothing it could state")
+
+
+def computed_line(summary: FilmSummary) -> str:
+    d = summary.distribution
+    verdict = summary.verdict.label if summary.verdict else "tbd"
+    return (
+        f"We compute: {verdict} · {summary.reviews} reviews, {d.positive} positive, "
+        f"{d.mixed} mixed, {d.negative} negative, {d.unscored} unscored"
+    )
+
+
+def disagreement(summary: FilmSummary) -> str | None:
+    """A plain sentence saying where the page's declared summary and the stored reviews differ."""
+    page = summary.film.published
+    if page is None:
+        return None
+    d = summary.distribution
+    differences = []
+    ours = summary.verdict.label if summary.verdict else None
+    if page.verdict and (ours is None or ours.casefold() != one_line(page.verdict).casefold()):
+        differences.append(
+            f"the page's verdict is \u201c{one_line(page.verdict)}\u201d but the stored scores give "
+            + (f"\u201c{ours}\u201d" if ours else f"none yet (tbd: {summary.scored} of {MINIMUM_SCORED} scored reviews needed)")
+        )
+    if page.critics is not None and page.critics != summary.reviews:
+        differences.append(f"the page counts {page.critics} critics, the store holds {summary.reviews} reviews")
+    for name, stated, computed in (
+        ("positive", page.positive, d.positive),
+        ("mixed", page.mixed, d.mixed),
+        ("negative", page.negative, d.negative),
+    ):
+        if stated is not None and stated != computed:
+            differences.append(f"the page counts {stated} {name}, the store {computed}")
+    if not differences:
+        return "The page and the stored reviews agree."
+    sentence = "They disagree: " + "; ".join(differences) + "."
+    if d.unscored:
+        sentence += f" {d.unscored} of {summary.reviews} stored reviews carry no score."
+    return sentence
+
+
+def based_on(summary: FilmSummary) -> str:
+    if summary.metascore is None:
+        return f"tbd: {summary.scored} of {MINIMUM_SCORED} scored reviews needed"
+    if summary.scored == summary.reviews:
+        return f"based on {summary.scored} critics"
+    return f"based on {summary.scored} critics ({summary.reviews - summary.scored} unscored)"
+
+
+class SummaryText(Widget):
+    """A block of text drawn to the panel's width, styled with the theme's tone colours."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = (
+        {f"badge-{name}" for name in TONE_CLASSES.values()}
+        | set(TONE_CLASSES.values())
+        | {"panel--muted", "panel--title"}
+    )
+
+    DEFAULT_CSS = (
+        "SummaryText { height: auto; padding: 0 1; "
+        + BADGE_CSS.replace("& > .tone--", "& > .badge-tone--")
+        + """
+        & > .tone--positive { color: $text-success; }
+        & > .tone--mixed { color: $text-warning; }
+        & > .tone--negative { color: $text-error; }
+        & > .tone--unscored { color: $text-muted; }
+        & > .panel--muted { color: $text-muted; }
+        & > .panel--title { text-style: bold; }
+        }"""
+    )
+
+    def style_of(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def wrapped(self, sentence: str, width: int, style: Style | None = None) -> Text:
+        lines = textwrap.wrap(sentence, max(10, width)) or [""]
+        return Text("\n".join(lines), style=style or Style(), end="")
+
+
+class DistributionGauge(SummaryText):
+    """The selected film's summary: Metascore, verdict, class split and score histogram."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._summary: FilmSummary | None = None
+
+    @property
+    def summary(self) -> FilmSummary | None:
+        return self._summary
+
+    def show(self, summary: FilmSummary | None) -> None:
+        self._summary = summary
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        width = max(20, self.size.width)
+        summary = self._summary
+        if summary is None:
+            return Text("No film selected.", style=self.style_of("panel--muted"), end="")
+        lines = [*self._headline(summary, width), self._bar(summary, width), self._legend(summary, width)]
+        if summary.scored:
+            lines.append(self._histogram(summary, width))
+        if (page := published_line(summary)) is not None:
+            lines.append(self.wrapped(page, width))
+            lines.append(self.wrapped(computed_line(summary), width, self.style_of("panel--muted")))
+            lines.append(self.wrapped(disagreement(summary) or "", width, self.style_of("panel--title")))
+        return Text("\n", end="").join(lines)
+
+    def _headline(self, summary: FilmSummary, width: int) -> list[Text]:
+        tone = verdict_tone(summary.verdict)
+        badge_style = self.style_of("badge-" + TONE_CLASSES[tone])
+        badge = metascore_label(summary.metascore).center(7)
+        text_width = width - 8
+        verdict = summary.verdict.label if summary.verdict else "No Metascore yet"
+        right = textwrap.wrap(verdict, text_width)
+        right_styles = [self.style_of(TONE_CLASSES[tone]) + Style(bold=True)] * len(right)
+        detail = textwrap.wrap(based_on(summary), text_width)
+        right += detail
+        right_styles += [self.style_of("panel--muted")] * len(detail)
+        rows = []
+        for number in range(max(3, len(right))):
+            line = Text(end="")
+            line.append(badge if number == 1 else " " * 7, badge_style if number < 3 else Style())
+            if number < len(right):
+                line.append(" " + right[number][:text_width], right_styles[number])
+            rows.append(line)
+        return rows
+
+    def _bar(self, summary: FilmSummary, width: int) -> Text:
+        counts = class_counts(summary.distribution)
+        cells = split_bar(counts, width)
+        bar = Text(end="")
+        for cls in CLASS_ORDER:
+            glyph = "░" if cls is ReviewClass.UNSCORED else "█"
+            bar.append(glyph * cells[cls], self.style_of(TONE_CLASSES[cls]))
+        if not summary.reviews:
+            bar.append("no reviews yet", self.style_of("panel--muted"))
+        return bar
+
+    def _legend(self, summary: FilmSummary, width: int) -> Text:
+        counts = class_counts(summary.distribution)
+        items = [(f"{'░' if cls is ReviewClass.UNSCORED else '■'} {counts[cls]} {cls.value}", cls) for cls in CLASS_ORDER]
+        legend = Text(end="")
+        used = 0
+        for label, cls in items:
+            gap = 2 if used else 0
+            if used and used + gap + len(label) > width:
+                legend.append("\n")
+                used, gap = 0, 0
+            legend.append(" " * gap)
+            legend.append(label, self.style_of(TONE_CLASSES[cls]))
+            used += gap + len(label)
+        return legend
+
+    def _histogram(self, summary: FilmSummary, width: int) -> Text:
+        buckets = list(summary.histogram) or [0] * 10
+        peak = max(buckets) or 1
+        cell = max(1, min(3, (width - 8) // len(buckets)))
+        line = Text("0 ", style=self.style_of("panel--muted"), end="")
+        for index, count in enumerate(buckets):
+            level = 0 if count == 0 else max(1, round(count * 8 / peak))
+            low = index * 10
+            cls = ReviewClass.POSITIVE if low >= 60 else ReviewClass.MIXED if low >= 40 else ReviewClass.NEGATIVE
+            glyph = BLOCKS[level] if count else "·"
+            line.append(glyph * cell, self.style_of(TONE_CLASSES[cls]))
+        line.append(" 100", self.style_of("panel--muted"))
+        return line
+
+
+class CriticProfileView(SummaryText):
+    """While a critic filter is on: how the matching critics score against each film's consensus."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._query = ""
+        self._profile: CriticProfile | None = None
+
+    def show(self, query: str, profile: CriticProfile | None) -> None:
+        self._query, self._profile = query, profile
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        width = max(20, self.size.width)
+        profile = self._profile
+        muted = self.style_of("panel--muted")
+        if profile is None:
+            return self.wrapped(f"No critic matches \u201c{one_line(self._query)}\u201d.", width, muted)
+        if len(profile.names) == 1:
+            title = one_line(profile.names[0])
+        else:
+            shown = ", ".join(one_line(name) for name in profile.names[:3])
+            more = f", and {len(profile.names) - 3} more" if len(profile.names) > 3 else ""
+            title = f"{len(profile.names)} critics: {shown}{more}"
+        lines = [self.wrapped(title, width, self.style_of("panel--title"))]
+        mean = "no scores" if profile.mean is None else f"mean score {profile.mean:.1f}"
+        lines.append(self.wrapped(f"{profile.reviews} reviews · {profile.scored} scored · {mean}", width))
+        lines.append(Text("Against each film's Metascore:", style=muted, end=""))
+        against = Text(end="")
+        for count, word, cls in (
+            (profile.higher, "higher", ReviewClass.POSITIVE),
+            (profile.same, "same", ReviewClass.MIXED),
+            (profile.lower, "lower", ReviewClass.NEGATIVE),
+        ):
+            if against:
+                against.append(" · ")
+            against.append(f"{count} {word}", self.style_of(TONE_CLASSES[cls]))
+        lines.append(against)
+        if profile.mean_difference is not None:
+            lines.append(Text(f"on average {profile.mean_difference:+.1f} points from the Metascore", end=""))
+        else:
+            lines.append(Text("no film with a Metascore to compare against yet", style=muted, end=""))
+        return Text("\n", end="").join(lines)

@@ -1,0 +1,221 @@
+"""The inline review form inside the reviews pane: add or edit one review without leaving the film."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
+
+from store.domain import Review, ReviewDraft
+from store.grades import GradeError, parse_grade
+from store.scoring import review_class
+from tui.messages import ReviewFormClosed, ReviewSubmitted
+from tui.plain import content, one_line, paragraph
+
+# Field name (as the store names it in ValidationError.errors) and its label, in tab order.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("critic", "Critic"),
+    ("publication", "Publication"),
+    ("date", "Date"),
+    ("grade", "Grade"),
+    ("excerpt", "Excerpt"),
+)
+
+GRADE_HINT = "optional · 3/4, 7.5/10, B+, ***½, 80"
+
+
+class ReviewForm(Vertical):
+    """Critic, publication, date, grade (with a live score preview) and excerpt; ctrl+s saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("tab", "next_field", "Next field", show=False),
+        Binding("shift+tab", "previous_field", "Previous field", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ReviewForm {
+        height: auto;
+        padding: 0 1;
+        border-top: solid $primary;
+        & > #form-title { width: 1fr; text-style: bold; color: $text-primary; }
+        & > .field { height: auto; }
+        & .field > Label { width: 12; color: $text-muted; }
+        & .field > Input { width: 30; }
+        & .field > .note { width: 1fr; height: auto; padding-left: 1; color: $text-muted; }
+        & .field > .note.-error { color: $text-error; }
+        & .field > Input.-invalid { background: $error 25%; }
+        & #field-excerpt > Input { width: 1fr; }
+        & #field-excerpt > .note { width: auto; max-width: 40%; }
+        & .tone-positive { color: $text-success; }
+        & .tone-mixed { color: $text-warning; }
+        & .tone-negative { color: $text-error; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.film_id: int | None = None
+        self.review_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="form-title")
+        for name, label in FIELDS:
+            with Horizontal(classes="field", id=f"field-{name}"):
+                yield Label(label)
+                yield Input(id=f"input-{name}", compact=True, select_on_focus=False)
+                yield Static("", classes="note", id=f"note-{name}")
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def open_add(self, film_id: int, film_label: str, today: date, critics: list[str], publications: list[str]) -> None:
+        self.film_id, self.review_id = film_id, None
+        self._prepare(f"Add a review of {one_line(film_label)}", critics, publications)
+        self._fill(ReviewDraft(excerpt="", date=today.isoformat()))
+
+    def open_edit(self, review: Review, film_label: str, critics: list[str], publications: list[str]) -> None:
+        self.film_id, self.review_id = review.film_id, review.id
+        who = one_line(review.critic) if review.critic else "an uncredited critic"
+        self._prepare(f"Edit the review by {who} of {one_line(film_label)}", critics, publications)
+        self._fill(
+            ReviewDraft(
+                excerpt=review.excerpt,
+                critic=review.critic,
+                publication=review.publication,
+                date=review.date,
+                grade=review.grade,
+            )
+        )
+
+    def _prepare(self, title: str, critics: list[str], publications: list[str]) -> None:
+        self.query_one("#form-title", Static).update(
+            Content(title) + Content.styled("   ctrl+s save · esc cancel · tab next field", "dim")
+        )
+        self.input("critic").suggester = SuggestFromList(critics, case_sensitive=False)
+        self.input("publication").suggester = SuggestFromList(publications, case_sensitive=False)
+        self.clear_errors()
+
+    def _fill(self, draft: ReviewDraft) -> None:
+        for name, _ in FIELDS:
+            value = getattr(draft, name) or ""
+            widget = self.input(name)
+            # Inputs are one line: an excerpt stored with line breaks is edited with spaces.
+            widget.value = one_line(value) if name == "excerpt" else value
+            widget.cursor_position = len(widget.value)
+        self._preview_grade(self.input("grade").value)
+        self.input("critic").focus()
+
+    # -- fields ----------------------------------------------------------------------------------
+
+    def input(self, name: str) -> Input:
+        return self.query_one(f"#input-{name}", Input)
+
+    def note(self, name: str) -> Static:
+        return self.query_one(f"#note-{name}", Static)
+
+    @property
+    def draft(self) -> ReviewDraft:
+        def value(name: str) -> str | None:
+            return self.input(name).value.strip() or None
+
+        return ReviewDraft(
+            excerpt=self.input("excerpt").value.strip(),
+            critic=value("critic"),
+            publication=value("publication"),
+            date=value("date"),
+            grade=value("grade"),
+        )
+
+    def clear_errors(self) -> None:
+        for name, _ in FIELDS:
+            self._set_error(name, None)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Mark each invalid field with its reason; focus the first one."""
+        self.clear_errors()
+        first = None
+        for name, _ in FIELDS:
+            if name in errors:
+                self._set_error(name, errors[name])
+                first = first or name
+        unknown = {field: reason for field, reason in errors.items() if field not in dict(FIELDS)}
+        if unknown:  # a rule on no single field: show it under the excerpt
+            self._set_error("excerpt", "; ".join(f"{k}: {v}" for k, v in unknown.items()))
+            first = first or "excerpt"
+        if first:
+            self.input(first).focus()
+
+    def _set_error(self, name: str, reason: str | None) -> None:
+        widget, note = self.input(name), self.note(name)
+        widget.set_class(reason is not None, "-invalid")
+        note.set_class(reason is not None, "-error")
+        if reason is not None:
+            note.update(Content("✗ " + paragraph(reason)))
+        elif name == "grade":
+            self._preview_grade(widget.value)
+        else:
+            note.update("")
+
+    def _preview_grade(self, value: str) -> None:
+        note = self.note("grade")
+        if self.input("grade").has_class("-invalid"):
+            return
+        for tone in ("positive", "mixed", "negative"):
+            note.remove_class(f"tone-{tone}")
+        if not value.strip():
+            note.update(Content(GRADE_HINT))
+            return
+        try:
+            score = parse_grade(value)
+        except GradeError as error:
+            problem = str(error).split(": ", 1)[0]
+            note.update(Content.styled("not a grade yet: ", "dim") + content(problem))
+            return
+        cls = review_class(score)
+        note.add_class(f"tone-{cls.value}")
+        note.update(Content.assemble("= ", (f"{score} · {cls.value}", "bold")))
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("input-")
+        if event.input.has_class("-invalid"):
+            self._set_error(name, None)
+        if name == "grade":
+            self._preview_grade(event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "input-excerpt":
+            self.action_save()
+        else:
+            self.action_next_field()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _focused_index(self) -> int:
+        for index, (name, _) in enumerate(FIELDS):
+            if self.input(name).has_focus:
+                return index
+        return -1
+
+    def action_next_field(self) -> None:
+        self.input(FIELDS[(self._focused_index() + 1) % len(FIELDS)][0]).focus()
+
+    def action_previous_field(self) -> None:
+        self.input(FIELDS[(self._focused_index() - 1) % len(FIELDS)][0]).focus()
+
+    def action_save(self) -> None:
+        if self.film_id is not None:
+            self.post_message(ReviewSubmitted(self.film_id, self.draft, self.review_id))
+
+    def action_cancel(self) -> None:
+        self.post_message(ReviewFormClosed())

@@ -1,0 +1,122 @@
+"""The reviews pane's list: score, critic, publication, date, grade as written and excerpt, one line each."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from store.domain import Review
+from store.scoring import review_class
+from tui.messages import ReviewDeleteRequested, ReviewFormOpened, SortCycled
+from tui.plain import one_line
+from tui.widgets.row_list import Cell, RowList
+from tui.widgets.tones import BADGE_CSS, TONE_CLASSES
+
+UNCREDITED = "uncredited"
+
+
+class ReviewList(RowList[Review]):
+    """One film's reviews (or one critic's, under a filter)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = (
+        RowList.COMPONENT_CLASSES | set(TONE_CLASSES.values()) | {"review-list--uncredited"}
+    )
+
+    DEFAULT_CSS = (
+        "ReviewList {"
+        + BADGE_CSS
+        + "& > .review-list--uncredited { color: $text-muted; text-style: italic; } }"
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("s", "sort", "Sort"),
+        Binding("enter", "expand", "Excerpt", show=False),
+    ]
+
+    empty_text = "No reviews."
+
+    class Highlighted(Message):
+        """The cursor is on another review (the excerpt below follows it)."""
+
+        def __init__(self, review: Review | None) -> None:
+            super().__init__()
+            self.review = review
+
+    class ExpandToggled(Message):
+        """Enter on a review: show more (or less) of its excerpt."""
+
+    def key_of(self, row: Review) -> Hashable:
+        return row.id
+
+    def set_rows(self, rows, *, keep=None, announce: bool = True) -> None:  # type: ignore[override]
+        # The grade is shown as written: its column grows to the longest one listed (within reason).
+        longest = max((cell_len(one_line(row.grade)) for row in rows if row.grade), default=5)
+        self._grade_width = max(5, min(14, longest))
+        super().set_rows(rows, keep=keep, announce=announce)
+
+    def _widths(self, width: int) -> tuple[int, int, int, int, int, int]:
+        score, date = 3, 10
+        grade = min(getattr(self, "_grade_width", 7), max(5, width // 8))
+        critic = max(10, min(22, width * 20 // 100))
+        publication = max(8, min(20, width * 16 // 100))
+        excerpt = width - score - critic - publication - date - grade - 5
+        if excerpt < 12:  # narrow: the date goes first, the excerpt below the list still shows all
+            excerpt += date + 1
+            date = 0
+        return score, critic, publication, date, grade, max(0, excerpt)
+
+    def header_cells(self, width: int) -> list[Cell]:
+        score, critic, publication, date, grade, excerpt = self._widths(width)
+        return [
+            Cell("", score),
+            Cell("Critic", critic),
+            Cell("Publication", publication),
+            Cell("Date", date),
+            Cell("Grade", grade),
+            Cell("Excerpt", excerpt),
+        ]
+
+    def row_cells(self, row: Review, width: int) -> list[Cell]:
+        score, critic, publication, date, grade, excerpt = self._widths(width)
+        tone = self.get_component_rich_style(TONE_CLASSES[review_class(row.score)], partial=True)
+        if row.critic:
+            critic_cell = Cell(one_line(row.critic), critic)
+        else:
+            muted = self.get_component_rich_style("review-list--uncredited", partial=True)
+            critic_cell = Cell(UNCREDITED, critic, style=muted)
+        return [
+            Cell("–" if row.score is None else str(row.score), score, "right", style=tone),
+            critic_cell,
+            Cell(one_line(row.publication), publication),
+            Cell(row.date or "", date),
+            Cell(one_line(row.grade), grade),
+            Cell(one_line(row.excerpt), excerpt),
+        ]
+
+    def cursor_moved(self, row: Review | None) -> None:
+        self.post_message(self.Highlighted(row))
+
+    def action_edit(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(ReviewFormOpened(row.id))
+
+    def action_delete(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(ReviewDeleteRequested(row.id))
+
+    def action_sort(self) -> None:
+        self.post_message(SortCycled("reviews"))
+
+    def action_expand(self) -> None:
+        self.post_message(self.ExpandToggled())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete") and self.current is None:
+            return None  # shown greyed: nothing to act on
+        return True
