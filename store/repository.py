@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from tinydb.table import Document
 
 from store import scoring
-from store.consensus import CriticTally, critic_profile, tally_reviews
+from store.scoring import CriticTally, profile_from_tallies, tally_reviews
 from store.domain import (
     CriticProfile,
     Film,
@@ -39,6 +39,7 @@ from store.text import clean_line, clean_optional, clean_paragraphs, fold
 FILMS, PUBLICATIONS, META = "films", "publications", "meta"
 REVIEWS_PREFIX = "reviews/"
 MAX_WEIGHT = 100.0
+SHARED_FIELDS = ("critic", "publication", "date", "grade")  # repeat across reviews: share one string
 
 
 class FilmSort(Enum):
@@ -72,6 +73,32 @@ class ImportResult:
     films_added: int
     reviews_added: int
     reviews_skipped: int  # already present: re-importing adds nothing
+
+
+class FilmList(Sequence[FilmSummary]):
+    """Films in a chosen order whose summaries are computed only when read: a list pane
+    shows a screenful of 10,000 films, so scoring them all up front would be wasted."""
+
+    __slots__ = ("ids", "_summary")
+
+    def __init__(self, ids: list[int], summary: Callable[[int], FilmSummary]) -> None:
+        self.ids = ids
+        self._summary = summary
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._summary(i) for i in self.ids[index]]
+        return self._summary(self.ids[index])
+
+    def index_of(self, film_id: int) -> int | None:
+        """Where a film stands in this list, or None."""
+        try:
+            return self.ids.index(film_id)
+        except ValueError:
+            return None
 
 
 def _reviews_table(film_id: int) -> str:
@@ -173,7 +200,7 @@ class Repository:
         is_new = not path.exists()
         report(f"reading {path.name}")
         try:
-            db = CriticsDB(path, storage=JournaledStorage)
+            db = CriticsDB(path, storage=JournaledStorage, shared_keys=SHARED_FIELDS)
         except StoreError:
             raise
         except OSError as exc:
@@ -266,6 +293,11 @@ class Repository:
     def _index_film(self, film_id: int, table: dict[str, Any] | None) -> None:
         """Bring the indexes for one film's reviews in line with its table (add or replace)."""
         old = self._indexed.pop(film_id, None)
+        # This film's Metascore may move, which changes how each of its critics compares.
+        for docs in (old, table):
+            if docs and self._tallies:
+                for doc in docs.values():
+                    self._tallies.pop(doc.get("critic"), None)
         if old:
             for key, doc in old.items():
                 self._review_film.pop(int(key), None)
@@ -288,7 +320,6 @@ class Repository:
         if old is not None or table:
             self._orders.pop(FilmSort.METASCORE, None)
             self._orders.pop(FilmSort.REVIEWS, None)
-            self._tallies.clear()
         if not table:
             return
         self._indexed[film_id] = table
@@ -413,7 +444,7 @@ class Repository:
         *,
         critic: str | None = None,
         title: str | None = None,
-    ) -> list[FilmSummary]:
+    ) -> FilmList:
         """Films in the given order; critic and title narrow them (case- and accent-insensitive)."""
         order = self._order(sort)
         wanted: set[int] | None = None
@@ -426,8 +457,8 @@ class Repository:
             titles = self._folded_titles
             by_title = {i for i, folded in titles.items() if needle in folded}
             wanted = by_title if wanted is None else wanted & by_title
-        ids = order if wanted is None else [i for i in order if i in wanted]
-        return [self.summary(i) for i in ids]
+        ids = list(order) if wanted is None else [i for i in order if i in wanted]
+        return FilmList(ids, self.summary)
 
     def reviews(
         self, film_id: int, sort: ReviewSort = ReviewSort.PAGE, *, critic: str | None = None
@@ -485,7 +516,7 @@ class Repository:
         exact = [name for name in names if fold(name) == fold(query.strip())]
         if exact:
             names = exact
-        return critic_profile(sorted(names, key=fold), [self._tally(name) for name in names])
+        return profile_from_tallies(sorted(names, key=fold), self._tally_many(names))
 
     def _tally(self, critic: str) -> CriticTally:
         tally = self._tallies.get(critic)
@@ -499,6 +530,24 @@ class Repository:
             tally = tally_reviews(pairs)
             self._tallies[critic] = tally
         return tally
+
+    def _tally_many(self, critics: list[str]) -> list[CriticTally]:
+        """Tallies of many critics: past a few dozen missing, one pass over every review is
+        cheaper than reading each critic's films (a one-letter filter matches nearly all)."""
+        missing = {name for name in critics if name not in self._tallies}
+        if len(missing) > 50:
+            pairs: dict[str, list[tuple[int | None, int | None]]] = {name: [] for name in missing}
+            for film_id, table in self._indexed.items():
+                metascore = None
+                for doc in table.values():
+                    found = pairs.get(doc.get("critic"))
+                    if found is not None:
+                        if metascore is None:
+                            metascore = self.summary(film_id).metascore
+                        found.append((doc.get("score"), metascore))
+            for name, found in pairs.items():
+                self._tallies[name] = tally_reviews(found)
+        return [self._tally(name) for name in critics]
 
     def find_films(self, title: str, year: int | None = None) -> list[Film]:
         """Films whose title is title (ignoring case and accents), narrowed by year if given."""

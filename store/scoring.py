@@ -7,6 +7,9 @@ Metacritic also "grades on a curve" for films; we do not, and say so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+import math
+from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 
 from store.domain import (
@@ -64,43 +67,68 @@ def _exact_weight(weight: float | int | Fraction) -> Fraction:
 def metascore(scored: Iterable[tuple[int, float]]) -> int | None:
     """The weighted mean of (score, weight) pairs, rounded half up; None ("tbd") below
     MIN_SCORED_FOR_METASCORE pairs of weight above 0 (a weight of 0 leaves a review out)."""
-    total = Fraction(0)
-    weights = Fraction(0)
-    counted = 0
+    # Sum the integer scores per distinct weight first: exact, and Fraction arithmetic runs
+    # once per weight rather than once per review (a film summary is on the 200k-review path).
+    by_weight: dict[float | int | Fraction, list[int]] = {}
     for score, weight in scored:
-        _check_score(score)
-        exact = _exact_weight(weight)
-        if exact == 0:
+        if not 0 <= score <= 100:
+            _check_score(score)
+        entry = by_weight.get(weight)
+        if entry is None:
+            by_weight[weight] = [score, 1]
+        else:
+            entry[0] += score
+            entry[1] += 1
+    # Integer arithmetic over a common denominator of the weights: exact, and quick.
+    ratios = [(_weight_ratio(weight), score_sum, count) for weight, (score_sum, count) in by_weight.items()]
+    common = math.lcm(*(denominator for (_, denominator), _, _ in ratios)) if ratios else 1
+    total = weights = counted = 0
+    for (numerator, denominator), score_sum, count in ratios:
+        if numerator == 0:
             continue
-        total += score * exact
-        weights += exact
-        counted += 1
+        factor = numerator * (common // denominator)
+        total += score_sum * factor
+        weights += count * factor
+        counted += count
     if counted < MIN_SCORED_FOR_METASCORE:
         return None
-    return round_half_up(total / weights)
+    return (2 * total + weights) // (2 * weights)  # half up: floor(total / weights + 1/2)
+
+
+@lru_cache(maxsize=4096)
+def _weight_ratio(weight: float | int | Fraction) -> tuple[int, int]:
+    exact = _exact_weight(weight)
+    return exact.numerator, exact.denominator
 
 
 def distribution(scores: Iterable[int | None]) -> Distribution:
-    """How many reviews are positive, mixed, negative and unscored."""
-    counts = {cls: 0 for cls in ReviewClass}
+    """How many reviews are positive, mixed, negative and unscored (bands as review_class)."""
+    positive = mixed = negative = unscored = 0
     for score in scores:
-        counts[review_class(score)] += 1
-    return Distribution(
-        positive=counts[ReviewClass.POSITIVE],
-        mixed=counts[ReviewClass.MIXED],
-        negative=counts[ReviewClass.NEGATIVE],
-        unscored=counts[ReviewClass.UNSCORED],
-    )
+        if score is None:
+            unscored += 1
+        elif not 0 <= score <= 100:
+            _check_score(score)
+        elif score >= 61:
+            positive += 1
+        elif score >= 40:
+            mixed += 1
+        else:
+            negative += 1
+    return Distribution(positive=positive, mixed=mixed, negative=negative, unscored=unscored)
 
 
 def histogram(scores: Iterable[int | None]) -> tuple[int, ...]:
     """Scored reviews per 10-point bucket: 0-9, 10-19, ..., 90-100 (100 joins the last)."""
     buckets = [0] * HISTOGRAM_BUCKETS
+    last = HISTOGRAM_BUCKETS - 1
     for score in scores:
         if score is None:
             continue
-        _check_score(score)
-        buckets[min(score // 10, HISTOGRAM_BUCKETS - 1)] += 1
+        if not 0 <= score <= 100:
+            _check_score(score)
+        bucket = score // 10
+        buckets[bucket if bucket < last else last] += 1
     return tuple(buckets)
 
 
@@ -129,10 +157,75 @@ def summarize(
     )
 
 
-def _mean_to_tenth(values: Sequence[int]) -> float | None:
-    if not values:
+@dataclass(frozen=True, slots=True)
+class CriticTally:
+    """What a critic's reviews add up to against the consensus; tallies add, so a filter
+    matching many critics sums cached tallies instead of re-reading their reviews."""
+
+    reviews: int = 0
+    scored: int = 0
+    score_sum: int = 0
+    higher: int = 0
+    same: int = 0
+    lower: int = 0
+    difference_sum: int = 0
+
+    @property
+    def compared(self) -> int:
+        return self.higher + self.same + self.lower
+
+    def __add__(self, other: "CriticTally") -> "CriticTally":
+        return CriticTally(
+            self.reviews + other.reviews, self.scored + other.scored, self.score_sum + other.score_sum,
+            self.higher + other.higher, self.same + other.same, self.lower + other.lower,
+            self.difference_sum + other.difference_sum,
+        )
+
+
+def tally_reviews(pairs: Iterable[tuple[int | None, int | None]]) -> CriticTally:
+    """Tally (review score, that film's Metascore) pairs; either may be None (unscored, tbd).
+
+    Only scored reviews of films with a Metascore are compared; a review is the "same" as
+    the consensus when it is within SAME_MARGIN points of it."""
+    reviews = scored = score_sum = higher = same = lower = difference_sum = 0
+    for score, consensus in pairs:
+        reviews += 1
+        if score is None:
+            continue
+        scored += 1
+        score_sum += score
+        if consensus is None:
+            continue
+        difference = score - consensus
+        difference_sum += difference
+        if difference > SAME_MARGIN:
+            higher += 1
+        elif difference < -SAME_MARGIN:
+            lower += 1
+        else:
+            same += 1
+    return CriticTally(reviews, scored, score_sum, higher, same, lower, difference_sum)
+
+
+def _tenth(total: int, count: int) -> float | None:
+    if not count:
         return None
-    return round_half_up(Fraction(sum(values), len(values)) * 10) / 10
+    return round_half_up(Fraction(total * 10, count)) / 10
+
+
+def profile_from_tallies(names: Sequence[str], tallies: Iterable[CriticTally]) -> CriticProfile:
+    """The profile of the named critics from their tallies (means rounded half up to a tenth)."""
+    total = sum(tallies, CriticTally())
+    return CriticProfile(
+        names=tuple(names),
+        reviews=total.reviews,
+        scored=total.scored,
+        mean=_tenth(total.score_sum, total.scored),
+        higher=total.higher,
+        same=total.same,
+        lower=total.lower,
+        mean_difference=_tenth(total.difference_sum, total.compared),
+    )
 
 
 def critic_profile(
@@ -145,22 +238,8 @@ def critic_profile(
     reviews are all the reviews of those critics; metascore_of gives a film's Metascore
     (None while "tbd"). Only scored reviews of films with a Metascore are compared.
     """
-    reviews = list(reviews)
-    scores = [review.score for review in reviews if review.score is not None]
-    differences = []
-    for review in reviews:
-        if review.score is None:
-            continue
-        consensus = metascore_of(review.film_id)
-        if consensus is not None:
-            differences.append(review.score - consensus)
-    return CriticProfile(
-        names=tuple(names),
-        reviews=len(reviews),
-        scored=len(scores),
-        mean=_mean_to_tenth(scores),
-        higher=sum(1 for d in differences if d > SAME_MARGIN),
-        same=sum(1 for d in differences if abs(d) <= SAME_MARGIN),
-        lower=sum(1 for d in differences if d < -SAME_MARGIN),
-        mean_difference=_mean_to_tenth(differences),
+    pairs = (
+        (review.score, metascore_of(review.film_id) if review.score is not None else None)
+        for review in reviews
     )
+    return profile_from_tallies(names, [tally_reviews(pairs)])

@@ -25,7 +25,7 @@ import threading
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 import orjson
 from tinydb import TinyDB
@@ -114,8 +114,10 @@ class CriticsDB(TinyDB):
 class JournaledStorage(Storage):
     """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, compact_on_open: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, shared_keys: Iterable[str] = ()) -> None:
         self.path = Path(path)
+        # Record fields whose values repeat (names, dates): loaded as one shared string each.
+        self._shared_keys = tuple(shared_keys)
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_path = self.path.with_name(self.path.name + ".bak")
@@ -286,7 +288,7 @@ class JournaledStorage(Storage):
         try:
             with open(self.path, "rb") as handle:
                 st = os.fstat(handle.fileno())
-                raw = handle.read()
+                tables, generation = self._parse_snapshot(handle)
         except FileNotFoundError:
             if self.journal_path.exists():
                 raise StoreError(
@@ -296,22 +298,25 @@ class JournaledStorage(Storage):
             return
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {_describe(exc)}") from None
-        tables, generation = self._parse_snapshot(raw)
         self._tables.update(tables)
         self._generation = generation
         self._snapshot_id = self._snapshot_file_id(st)
         self._read_journal(initial=True)
 
-    def _parse_snapshot(self, raw: bytes) -> tuple[Tables, int]:
+    def _parse_snapshot(self, handle: BinaryIO) -> tuple[Tables, int]:
+        """Header line, then one line per table: parsed a line at a time, so memory never
+        holds the whole file and its objects at once, and repeated short values are shared."""
         where = str(self.path)
+        first = handle.readline()
+        if not first.strip():
+            raise StoreError(f"{where} is empty; it was left untouched")
         try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            kind = "is empty" if not raw.strip() else f"is not valid JSON ({exc.args[0] if exc.args else exc})"
-            raise StoreError(f"{where} {kind}; it was left untouched") from None
-        if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+            header = orjson.loads(first)
+        except orjson.JSONDecodeError:
+            raise StoreError(f"{where} is not valid JSON (line 1); it was left untouched") from None
+        if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
             raise StoreError(f"{where} is not a Critics database (no \"format\": \"critics\" header); it was left untouched")
-        schema = data.get("schema")
+        schema = header.get("schema")
         if not isinstance(schema, int) or isinstance(schema, bool):
             raise StoreError(f"{where} has no valid schema version; it was left untouched")
         if schema > SCHEMA_VERSION:
@@ -319,12 +324,31 @@ class JournaledStorage(Storage):
                 f"{where} was written by a newer Critics (schema {schema}; this one reads up to "
                 f"{SCHEMA_VERSION}); upgrade Critics to open it"
             )
-        generation, tables = data.get("generation"), data.get("tables")
-        if not isinstance(generation, int) or not isinstance(tables, dict):
-            raise StoreError(f"{where} is damaged (generation or tables missing); it was left untouched")
-        for name, table in tables.items():
-            if not isinstance(table, dict) or not all(type(doc) is dict for doc in table.values()):
-                raise StoreError(f"{where} is damaged (table {name!r} is not a set of records); it was left untouched")
+        generation, count = header.get("generation"), header.get("tables")
+        if not isinstance(generation, int) or not isinstance(count, int):
+            raise StoreError(f"{where} is damaged (generation or table count missing); it was left untouched")
+        tables: Tables = {}
+        shared: dict[str, str] = {}
+        keys = self._shared_keys
+        for number, line in enumerate(handle, 2):
+            try:
+                name, table = orjson.loads(line)
+            except (orjson.JSONDecodeError, ValueError, TypeError):
+                raise StoreError(f"{where} is damaged at line {number} (not a table); it was left untouched") from None
+            if not isinstance(name, str) or not isinstance(table, dict):
+                raise StoreError(f"{where} is damaged at line {number} (not a table); it was left untouched")
+            for doc in table.values():
+                if type(doc) is not dict:
+                    raise StoreError(f"{where} is damaged (table {name!r} is not a set of records); it was left untouched")
+                for key in keys:
+                    value = doc.get(key)
+                    if value is not None:
+                        doc[key] = shared.setdefault(value, value)
+            tables[name] = table
+        if len(tables) != count:
+            raise StoreError(
+                f"{where} is truncated or damaged ({len(tables)} of {count} tables); it was left untouched"
+            )
         return tables, generation
 
     def _read_journal(self, *, initial: bool) -> set[str]:
@@ -487,10 +511,9 @@ class JournaledStorage(Storage):
         self._torn_tail = 0
 
     def _write_snapshot(self, generation: int, tables: Tables | None = None) -> None:
-        body = orjson.dumps(
-            {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation,
-             "tables": self._tables if tables is None else tables}
-        )
+        content = self._tables if tables is None else tables
+        header = {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation, "tables": len(content)}
+        body = b"\n".join([orjson.dumps(header), *(orjson.dumps([name, table]) for name, table in content.items())]) + b"\n"
         try:
             if self._snapshot_id is not None and self.path.exists():
                 self._keep_backup()

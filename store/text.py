@@ -9,7 +9,6 @@ import unicodedata
 # terminal (ESC sequences) or reorder what is shown (bidi), so they never reach the store.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-_BLANKS = re.compile("[ \t\u00a0\u3000]*\n[ \t\u00a0\u3000]*")
 
 
 def clean_line(text: str | None) -> str:
@@ -37,5 +36,7 @@ def clean_optional(text: str | None) -> str | None:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for matching: 'Zoë' and 'ZOE' fold alike."""
+    if text.isascii():
+        return text.lower()  # nothing to decompose: the common case, and much quicker
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
