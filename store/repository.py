@@ -8,9 +8,11 @@ so a film's reviews in id order are the order they were added (a page's order).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import os
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -99,6 +101,10 @@ class FilmList(Sequence[FilmSummary]):
             return self.ids.index(film_id)
         except ValueError:
             return None
+
+
+class _WrongShape(ValueError):
+    """A record in the database that is valid JSON but not what Critics writes."""
 
 
 def _reviews_table(film_id: int) -> str:
@@ -206,7 +212,11 @@ class Repository:
         except OSError as exc:
             raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from None
         report("indexing")
-        repository = cls(db)
+        try:
+            repository = cls(db)
+        except StoreError:
+            db.close()
+            raise
         if seed_sample and is_new:
             from store.exchange import read_sample
 
@@ -236,6 +246,15 @@ class Repository:
     # -- indexes ----------------------------------------------------------------------------
 
     def _rebuild(self) -> None:
+        try:
+            self._build_indexes()
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # Valid JSON of the wrong shape (edited by hand or by another program): refuse it
+            # in one line rather than fail later in a traceback.
+            detail = str(exc) if isinstance(exc, _WrongShape) else f"a record has the wrong shape: {type(exc).__name__} {exc}"
+            raise StoreError(f"{self.path} is damaged ({detail}); it was left untouched") from None
+
+    def _build_indexes(self) -> None:
         tables = self._storage.read()
         self._films: dict[int, Film] = {}
         self._film_keys: dict[tuple[str, int | None], int] = {}
@@ -254,6 +273,8 @@ class Repository:
         meta = tables.get(META, {}).get("1", {})
         self._next_review = meta.get("review", 1)
         self._next_film = meta.get("film", 1)
+        if type(self._next_review) is not int or type(self._next_film) is not int:
+            raise _WrongShape("its id counters are not numbers")
         for name, table in tables.items():
             if name.startswith(REVIEWS_PREFIX):
                 self._index_film(int(name[len(REVIEWS_PREFIX):]), table)
@@ -274,6 +295,8 @@ class Repository:
                 director=doc.get("director"),
                 published=_published_from(doc.get("published")),
             )
+            if type(film.title) is not str or type(film.year or 0) is not int or type(film.director or "") is not str:
+                raise _WrongShape(f"film {key} has the wrong shape")
             self._films[film.id] = film
             self._film_keys[(fold(film.title), film.year)] = film.id
             self._folded_titles[film.id] = fold(film.title)
@@ -284,6 +307,8 @@ class Repository:
         self._weights: dict[str, float] = {}
         self._publication_ids: dict[str, int] = {}
         for key, doc in table.items():
+            if type(doc["name"]) is not str or type(doc["weight"]) not in (int, float):
+                raise _WrongShape(f"publication {key} has the wrong shape")
             self._weights[doc["name"]] = doc["weight"]
             self._publication_ids[doc["name"]] = int(key)
         self._summaries.clear()
@@ -328,6 +353,9 @@ class Repository:
         publication_counts = self._publication_counts
         for key, doc in table.items():
             review_film[int(key)] = film_id
+            # critic, publication, date and grade are checked to be text as the storage loads them.
+            if type(doc.get("excerpt")) is not str or type(doc.get("score") or 0) is not int:
+                raise _WrongShape(f"review {key} of film {film_id} has the wrong shape")
             critic = doc.get("critic")
             if critic is not None:
                 films = critic_films.get(critic)
@@ -721,8 +749,17 @@ class Repository:
                     field, reason = next(iter(errors.items()))
                     raise ValidationError({f"{record.title} review {number} {field}": reason})
                 docs.append(doc)
+            if record.published is not None and record.published.verdict is not None:
+                # Text entering the store is cleaned here, whoever built the record.
+                published = dataclasses.replace(record.published, verdict=clean_optional(record.published.verdict))
+                record = dataclasses.replace(record, published=published)
             prepared.append((record, docs))
-        weights = list(publications)
+        weights = []
+        for publication in publications:
+            name = clean_line(publication.name)
+            if not name:
+                raise ValidationError({"publication": "a publication name is required"})
+            weights.append(Publication(name, publication.weight))
         films_added = reviews_added = skipped = 0
         touched: set[int] = set()
         with self._writing():
@@ -743,14 +780,16 @@ class Repository:
                     self._put(FILMS, film_id, self._film_doc(Film(film_id, film.title, film.year, film.director, record.published)))
                 table = self._db.table(_reviews_table(film_id))
                 current = self._storage.read().get(_reviews_table(film_id), {})
-                existing = {_draft_key(doc) for doc in current.values()}
+                # As many of each review as the film already has are skipped: re-importing adds
+                # nothing, yet a review a film really holds twice comes back twice from an export.
+                existing = Counter(_draft_key(doc) for doc in current.values())
                 new_docs = []
                 for doc in docs:
                     key = _draft_key(doc)
-                    if key in existing:
+                    if existing[key]:
+                        existing[key] -= 1
                         skipped += 1
                         continue
-                    existing.add(key)
                     new_docs.append(Document(doc, doc_id=self._next_review))
                     self._next_review += 1
                 if new_docs:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import threading
 import zlib
 from contextlib import contextmanager
@@ -77,6 +78,17 @@ def write_atomically(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _unreadable(line: bytes, otherwise: str) -> str:
+    """Why a snapshot line does not parse, when it is more than plain damage."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 text at byte {exc.start + 1}"
+    if not line.endswith(b"\n"):
+        return "cut short: the file is truncated"
+    return otherwise
 
 
 def _encode_line(record: dict[str, Any]) -> bytes:
@@ -181,10 +193,8 @@ class JournaledStorage(Storage):
         commit every table written inside as one durable journal line, or roll back."""
         if self._touched is not None:
             raise StoreError("internal error: transactions do not nest")
-        if self._broken:
-            raise StoreError(self._broken)
         with self._locked(for_write=True):
-            changed = self._catch_up()
+            changed = self._catch_up_or_repair()
             self._touched = set()
             self._before = {}
             try:
@@ -214,10 +224,8 @@ class JournaledStorage(Storage):
     def compact(self) -> frozenset[str]:
         """Fold the journal into a new snapshot (the previous one kept as the .bak file);
         the tables other processes had changed, which the caller must take in."""
-        if self._broken:
-            raise StoreError(self._broken)
         with self._locked(for_write=True):
-            changed = self._catch_up()
+            changed = self._catch_up_or_repair()
             self._write_snapshot(self._generation + 1)
             return changed
 
@@ -238,8 +246,17 @@ class JournaledStorage(Storage):
         if not folder.is_dir():
             raise StoreError(f"cannot open {self.path}: the folder {folder} does not exist")
 
+    def _check_writable(self) -> None:
+        """Refuse to change a database whose file or folder was made read-only (a writable
+        journal beside it would otherwise still take changes, and a compaction replace it)."""
+        for place, what in ((self.path, "the file"), (self.path.parent, "the folder")):
+            if not os.access(place, os.W_OK) and (place.exists() or what == "the folder"):
+                raise StoreError(f"cannot write to {self.path}: {what} {place} is read-only; nothing was saved")
+
     @contextmanager
     def _locked(self, *, for_write: bool) -> Iterator[None]:
+        if for_write:
+            self._check_writable()
         with self._thread_lock:
             with self._file_locked(for_write=for_write):
                 yield
@@ -313,7 +330,12 @@ class JournaledStorage(Storage):
         try:
             header = orjson.loads(first)
         except orjson.JSONDecodeError:
-            raise StoreError(f"{where} is not valid JSON (line 1); it was left untouched") from None
+            if first.strip() in (b"{", b"["):  # pretty-printed JSON: most likely an export
+                raise StoreError(
+                    f"{where} is not a Critics database (no \"format\": \"critics\" header; if it is an export, "
+                    f"`critics import` reads it); it was left untouched"
+                ) from None
+            raise StoreError(f"{where} is not valid JSON (line 1: {_unreadable(first, 'not a header')}); it was left untouched") from None
         if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
             raise StoreError(f"{where} is not a Critics database (no \"format\": \"critics\" header); it was left untouched")
         schema = header.get("schema")
@@ -334,7 +356,8 @@ class JournaledStorage(Storage):
             try:
                 name, table = orjson.loads(line)
             except (orjson.JSONDecodeError, ValueError, TypeError):
-                raise StoreError(f"{where} is damaged at line {number} (not a table); it was left untouched") from None
+                reason = _unreadable(line, "not a table")
+                raise StoreError(f"{where} is damaged at line {number} ({reason}); it was left untouched") from None
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"{where} is damaged at line {number} (not a table); it was left untouched")
             for doc in table.values():
@@ -343,6 +366,10 @@ class JournaledStorage(Storage):
                 for key in keys:
                     value = doc.get(key)
                     if value is not None:
+                        if type(value) is not str:
+                            raise StoreError(
+                                f"{where} is damaged at line {number} (a {key!r} that is not text); it was left untouched"
+                            )
                         doc[key] = shared.setdefault(value, value)
             tables[name] = table
         if len(tables) != count:
@@ -446,6 +473,16 @@ class JournaledStorage(Storage):
             return frozenset()
         return frozenset(self._read_journal(initial=False))
 
+    def _catch_up_or_repair(self) -> frozenset[str]:
+        """_catch_up, or after an append that could not be cut back, read the files afresh
+        (under the lock): a torn line is then dropped as a torn tail and cut off by the next
+        append, and a whole one is taken in like any other process's change."""
+        if not self._broken:
+            return self._catch_up()
+        self._load()
+        self._broken = None
+        return Reloaded(self._tables)
+
     # -- writing ----------------------------------------------------------------------------
 
     def _open_journal_for_append(self) -> int:
@@ -474,6 +511,11 @@ class JournaledStorage(Storage):
             os.fsync(fd)
         except OSError as exc:
             self._undo_partial_append()
+            if self._broken:
+                raise StoreError(
+                    f"could not save to {self.path}: {_describe(exc)}; the journal could not be cut back "
+                    f"either, so this change may still appear when the database is next read"
+                ) from None
             raise StoreError(f"could not save to {self.path}: {_describe(exc)}; nothing was saved") from None
         self._journal_offset += len(line)
         self._journal_id = self._file_id(os.fstat(fd))
@@ -493,11 +535,8 @@ class JournaledStorage(Storage):
                 raise OSError(errno.EIO, "the journal could not be cut back")
         except OSError as exc:
             # A torn line would be dropped as a torn tail on the next open, but appending
-            # after it would bury it mid-journal: refuse further writes until reopened.
-            self._broken = (
-                f"{self.journal_path} could not be repaired after a failed write ({_describe(exc)}); "
-                f"nothing more is saved until Critics reopens it"
-            )
+            # after it would bury it mid-journal: the next write reads the files afresh first.
+            self._broken = f"{self.journal_path} could not be cut back after a failed write ({_describe(exc)})"
 
     def _new_journal(self) -> None:
         header = _encode_line({"format": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "generation": self._generation})
@@ -515,6 +554,7 @@ class JournaledStorage(Storage):
         header = {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation, "tables": len(content)}
         body = b"\n".join([orjson.dumps(header), *(orjson.dumps([name, table]) for name, table in content.items())]) + b"\n"
         try:
+            self._remove_leftovers()
             if self._snapshot_id is not None and self.path.exists():
                 self._keep_backup()
             write_atomically(self.path, body)
@@ -526,6 +566,21 @@ class JournaledStorage(Storage):
         except OSError as exc:
             raise StoreError(f"could not save to {self.path}: {_describe(exc)}; the previous state was kept") from None
 
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files a killed writer left behind (.critics.json.<pid>.tmp and the
+        journal's and backup's): only writers holding the lock make them, and we hold it now."""
+        pattern = re.compile(rf"\.+{re.escape(self.path.name)}(\.journal|\.bak)?(\.\d+\.tmp)+")
+        try:
+            names = os.listdir(self.path.parent)
+        except OSError:
+            return
+        for name in names:
+            if pattern.fullmatch(name):
+                try:
+                    os.unlink(self.path.parent / name)
+                except OSError:
+                    pass
+
     def _keep_backup(self) -> None:
         tmp = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
         try:
@@ -533,7 +588,20 @@ class JournaledStorage(Storage):
         except FileNotFoundError:
             pass
         try:
-            os.link(self.path, tmp)  # a hard link: the old snapshot is never rewritten
+            try:
+                os.link(self.path, tmp)  # a hard link: the old snapshot is never rewritten
+            except OSError:
+                write_atomically(tmp, self.path.read_bytes())
+            os.replace(tmp, self.backup_path)
         except OSError:
-            write_atomically(tmp, self.path.read_bytes())
-        os.replace(tmp, self.backup_path)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        try:
+            # rename() between two links to one file does nothing (the .bak already was this
+            # snapshot, after an interrupted compaction): the temporary link stays; remove it.
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass

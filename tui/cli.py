@@ -13,6 +13,7 @@ from typing import Any, NoReturn, Sequence
 from store.domain import FilmSummary, ReviewDraft
 from store.errors import StoreError
 from store.locations import resolve_database
+from store.text import clean_line
 
 
 class CommandError(StoreError):
@@ -173,23 +174,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
             }
         sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
         return 0
-    width = max([len(f.film.label) for f in films] + [4])
+    # Text from the database is cleaned again for the terminal: one written by another program
+    # may hold raw escapes the store never saw.
+    width = max([len(clean_line(f.film.label)) for f in films] + [4])
     print(f"{'film':<{width}}  score  reviews  +/~/-/?        verdict")
     for f in films:
         d = f.distribution
         score = "tbd" if f.metascore is None else str(f.metascore)
         split = f"{d.positive}/{d.mixed}/{d.negative}/{d.unscored}"
-        print(f"{f.film.label:<{width}}  {score:>5}  {f.reviews:>7}  {split:<13}  {f.verdict.label if f.verdict else '-'}")
+        print(f"{clean_line(f.film.label):<{width}}  {score:>5}  {f.reviews:>7}  {split:<13}  {f.verdict.label if f.verdict else '-'}")
         if f.film.published is not None:
             p = f.film.published
-            parts = [p.verdict or "", f"{p.critics} critics" if p.critics is not None else ""]
+            parts = [clean_line(p.verdict), f"{p.critics} critics" if p.critics is not None else ""]
             counts = "/".join("?" if c is None else str(c) for c in (p.positive, p.mixed, p.negative))
             print(f"{'':<{width}}  page says: {', '.join(x for x in parts if x)} (+/~/- {counts})")
     if profile is not None:
         diff = "n/a" if profile.mean_difference is None else f"{profile.mean_difference:+.1f}"
         mean = "n/a" if profile.mean is None else f"{profile.mean:.1f}"
         print(
-            f"\ncritic {profile.name}: {profile.reviews} reviews, {profile.scored} scored, mean {mean}; "
+            f"\ncritic {clean_line(profile.name)}: {profile.reviews} reviews, {profile.scored} scored, mean {mean}; "
             f"vs the Metascore: {profile.higher} higher, {profile.same} same (within 5), {profile.lower} lower, "
             f"mean difference {diff}"
         )
@@ -202,10 +205,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _open(args) as repository:
         data = export_json(repository) if args.format == "json" else export_csv(repository).encode()
+        database = repository.path.resolve()
     if args.output:
         target = Path(args.output)
         if not target.parent.is_dir():
             raise CommandError(f"cannot write {target}: the folder {target.parent} does not exist")
+        # Exporting over the database (or its journal, backup or lock) would destroy it.
+        own = {database.with_name(database.name + suffix) for suffix in ("", ".journal", ".bak", ".lock")}
+        if target.resolve() in own:
+            raise CommandError(f"cannot write {target}: it is the database's own file; choose another name")
         try:
             write_atomically(target, data)
         except OSError as exc:
@@ -256,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = COMMANDS.get(args.command) or getattr(args, "handler")
         return handler(args)
     except StoreError as exc:
-        print(f"critics: error: {exc}", file=sys.stderr)
+        print(f"critics: error: {clean_line(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, CommandError) else 1
     except KeyboardInterrupt:
         print("critics: interrupted", file=sys.stderr)

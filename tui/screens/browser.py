@@ -12,8 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from store.domain import Review
 from store.errors import StoreError, ValidationError
@@ -40,6 +41,7 @@ from tui.widgets.query_bar import QueryBar
 from tui.widgets.review_list import ReviewList
 from tui.widgets.reviews_pane import ReviewsPane, review_heading
 from tui.widgets.status_line import StatusLine
+from tui.widgets.focus import focus_now
 
 FILM_SORT_NAMES = {
     FilmSort.TITLE: "title",
@@ -55,14 +57,24 @@ REVIEW_SORT_NAMES = {
     ReviewSort.DATE: "date",
 }
 REFRESH_SECONDS = 2.0
+PROFILE_DELAY = 0.15  # seconds of no typing before the critic profile is computed
+PROFILE_MAX_CRITICS = 50  # more critics than this match: no combined profile
 
 
 def next_in(order: list, current: object) -> object:
     return order[(order.index(current) + 1) % len(order)]
 
 
-class SummaryPane(VerticalScroll, can_focus=False):
-    """Holds the gauge or, under a critic filter, the critic's profile; scrolls if a small terminal cuts it."""
+class SummaryPane(VerticalScroll):
+    """Holds the gauge or, under a critic filter, the critic's profile; a pane of its own that scrolls
+    when a small terminal cannot show all of it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
 
 
 class BrowserScreen(Screen[None]):
@@ -85,6 +97,8 @@ class BrowserScreen(Screen[None]):
         self.selected_film: int | None = None
         self.history = UndoHistory()
         self._last_focus = "films"
+        self._binding_state: tuple[bool, ...] = ()
+        self._profile_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Grid(id="panes"):
@@ -157,7 +171,7 @@ class BrowserScreen(Screen[None]):
         self.reload_films()
         if self.selected_film is None and (current := self.films.current) is not None:
             self.show_film(current.film.id)
-        self.films.focus()
+        focus_now(self.films)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_disk, name="refresh-from-disk")
         for warning in repository.warnings:
             self.notify(one_line(warning), title="Database", severity="warning", markup=False)
@@ -184,6 +198,7 @@ class BrowserScreen(Screen[None]):
             self.show_film(current.film.id)
         else:
             self.show_film(current.film.id, keep_review=self.reviews.current.id if self.reviews.current else None)
+        self._schedule_profile()
         self._update_status()
 
     def show_film(self, film_id: int, *, keep_review: int | None = None) -> None:
@@ -209,9 +224,7 @@ class BrowserScreen(Screen[None]):
             return
         rows = repository.reviews(self.selected_film, self.review_sort, critic=self.critic_query or None)
         review_list = self.reviews
-        if reset:
-            review_list.set_rows([], announce=False)
-        review_list.set_rows(rows, keep=keep, announce=False)
+        review_list.set_rows(rows, keep=keep, announce=False, reset=reset)
         self.reviews_pane.detail.show(review_list.current)
         pane = self.reviews_pane
         film = repository.film(self.selected_film)
@@ -222,7 +235,7 @@ class BrowserScreen(Screen[None]):
         else:
             subtitle = f"{len(rows)} · " + subtitle
         pane.border_subtitle = Content(subtitle)
-        self.refresh_bindings()
+        self._sync_bindings()
 
     def _show_nothing(self) -> None:
         self.gauge.show(None)
@@ -238,9 +251,30 @@ class BrowserScreen(Screen[None]):
         filtering = bool(self.critic_query.strip())
         self.gauge.display = not filtering
         self.profile.display = filtering
-        if filtering and self.repository is not None:
-            self.profile.show(self.critic_query, self.repository.critic_profile(self.critic_query))
+        if filtering:
             self.query_one("#summary-pane").border_title = Content("Critic profile")
+
+    def _schedule_profile(self) -> None:
+        """Recompute the profile once typing pauses: the first one over many critics can take
+        a few hundred milliseconds in the store, and the lists must follow every keystroke."""
+        if self._profile_timer is not None:
+            self._profile_timer.stop()
+            self._profile_timer = None
+        if self.critic_query.strip():
+            self.profile.show_pending(self.critic_query)
+            self._profile_timer = self.set_timer(PROFILE_DELAY, self._compute_profile)
+
+    def _compute_profile(self) -> None:
+        self._profile_timer = None
+        repository = self.repository
+        if repository is None or not self.critic_query.strip():
+            return
+        matching = len(repository.matching_critics(self.critic_query))
+        if matching > PROFILE_MAX_CRITICS:
+            # A profile of hundreds of critics says little and costs the most: ask for more letters.
+            self.profile.show_too_many(self.critic_query, matching)
+        else:
+            self.profile.show(self.critic_query, repository.critic_profile(self.critic_query))
 
     def _update_status(self, message: str = "") -> None:
         repository = self.repository
@@ -294,11 +328,20 @@ class BrowserScreen(Screen[None]):
         self.post_message(RefreshRequested())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "title_search" and isinstance(self.focused, Input):
+            return False  # "/" is text in a field (Textual does not count "slash" as printable)
         if action == "undo" and not self.history:
             return None
         if action == "add_review" and (self.selected_film is None or not self.films.rows):
             return None
         return True
+
+    def _sync_bindings(self) -> None:
+        """Redraw the footer only when an action became (un)available: recomposing it costs ~10 ms."""
+        state = (bool(self.history), self.selected_film is not None and bool(self.films.rows))
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _remember_focus(self) -> None:
         focused = self.focused
@@ -306,9 +349,11 @@ class BrowserScreen(Screen[None]):
             self._last_focus = "reviews"
         elif focused is self.films:
             self._last_focus = "films"
+        self._binding_state: tuple[bool, ...] = ()
+        self._profile_timer: Timer | None = None
 
     def _restore_focus(self) -> None:
-        (self.reviews if self._last_focus == "reviews" else self.films).focus()
+        focus_now(self.reviews if self._last_focus == "reviews" else self.films)
 
     # -- intents -----------------------------------------------------------------------------
 
@@ -326,7 +371,7 @@ class BrowserScreen(Screen[None]):
         if event.film_id != self.selected_film:
             self.show_film(event.film_id)
         if event.focus_reviews:
-            self.reviews.focus()
+            focus_now(self.reviews)
 
     @on(QueryBar.Changed, "#critic-bar")
     def _critic_typed(self, event: QueryBar.Changed) -> None:
@@ -376,7 +421,6 @@ class BrowserScreen(Screen[None]):
     @on(ReviewList.Highlighted)
     def _review_highlighted(self, event: ReviewList.Highlighted) -> None:
         self.reviews_pane.detail.show(event.review)
-        self.refresh_bindings()
 
     @on(ReviewList.ExpandToggled)
     def _expand(self) -> None:
@@ -410,7 +454,7 @@ class BrowserScreen(Screen[None]):
     def _form_closed(self, event: ReviewFormClosed) -> None:
         event.stop()
         self.reviews_pane.close_form()
-        self.reviews.focus()
+        focus_now(self.reviews)
 
     @on(ReviewSubmitted)
     def _review_submitted(self, event: ReviewSubmitted) -> None:
@@ -444,11 +488,11 @@ class BrowserScreen(Screen[None]):
         self.reload_films()
         self.reload_reviews(keep=review.id)
         listed = self.reviews.current is not None and self.reviews.current.id == review.id
-        self.reviews.focus()
+        focus_now(self.reviews)
         if not listed and self.critic_query:
             message += " (hidden by the critic filter)"
         self._update_status(message)
-        self.refresh_bindings()
+        self._sync_bindings()
 
     @on(ReviewDeleteRequested)
     def _delete_requested(self, event: ReviewDeleteRequested) -> None:
@@ -480,9 +524,9 @@ class BrowserScreen(Screen[None]):
             return
         self.history.push(Deleted(deleted))
         self.reload_films()
-        self.reviews.focus()
+        focus_now(self.reviews)
         self._update_status("Review deleted · u undoes")
-        self.refresh_bindings()
+        self._sync_bindings()
 
     @on(UndoRequested)
     def _undo(self, event: UndoRequested) -> None:
@@ -505,7 +549,7 @@ class BrowserScreen(Screen[None]):
                 self._show_review(restored, "Undone: the review is back.")
         except StoreError as error:
             self.notify(f"Cannot undo: {one_line(str(error))}", severity="error", markup=False)
-        self.refresh_bindings()
+        self._sync_bindings()
 
     @on(PublicationWeightChanged)
     def _weight_changed(self, event: PublicationWeightChanged) -> None:

@@ -20,20 +20,6 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-        & > Vertical {
-            width: 60;
-            max-width: 100%;
-            height: auto;
-            border: round $error;
-            background: $surface;
-            padding: 0 1;
-        }
-        & #confirm-keys { color: $text-muted; margin-top: 1; }
-    }
-    """
 
     def __init__(self, question: Content, title: str = "Delete?") -> None:
         super().__init__()

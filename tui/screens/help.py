@@ -31,22 +31,6 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-        & > VerticalScroll {
-            width: auto;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-align: center;
-            background: $surface;
-            padding: 0 1;
-        }
-        & Static { width: auto; }
-    }
-    """
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:

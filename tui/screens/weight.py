@@ -19,21 +19,6 @@ from tui.plain import one_line
 class WeightScreen(ModalScreen[float | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    DEFAULT_CSS = """
-    WeightScreen {
-        align: center middle;
-        & > Vertical {
-            width: 60;
-            max-width: 100%;
-            height: auto;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
-        & #weight-error { color: $text-error; }
-        & #weight-keys { color: $text-muted; }
-    }
-    """
 
     def __init__(self, publication: Publication) -> None:
         super().__init__()

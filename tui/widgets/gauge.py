@@ -69,15 +69,6 @@ def published_line(summary: FilmSummary) -> str | None:
     return "Page says: " + (" · ".join(parts) if parts else "nothing it could state")
 
 
-def computed_line(summary: FilmSummary) -> str:
-    d = summary.distribution
-    verdict = summary.verdict.label if summary.verdict else "tbd"
-    return (
-        f"We compute: {verdict} · {summary.reviews} reviews, {d.positive} positive, "
-        f"{d.mixed} mixed, {d.negative} negative, {d.unscored} unscored"
-    )
-
-
 def disagreement(summary: FilmSummary) -> str | None:
     """A plain sentence saying where the page's declared summary and the stored reviews differ."""
     page = summary.film.published
@@ -89,7 +80,7 @@ def disagreement(summary: FilmSummary) -> str | None:
     if page.verdict and (ours is None or ours.casefold() != one_line(page.verdict).casefold()):
         differences.append(
             f"the page's verdict is \u201c{one_line(page.verdict)}\u201d but the stored scores give "
-            + (f"\u201c{ours}\u201d" if ours else f"none yet (tbd: {summary.scored} of {MINIMUM_SCORED} scored reviews needed)")
+            + (f"\u201c{ours}\u201d" if ours else "no Metascore yet")
         )
     if page.critics is not None and page.critics != summary.reviews:
         differences.append(f"the page counts {page.critics} critics, the store holds {summary.reviews} reviews")
@@ -110,7 +101,7 @@ def disagreement(summary: FilmSummary) -> str | None:
 
 def based_on(summary: FilmSummary) -> str:
     if summary.metascore is None:
-        return f"tbd: {summary.scored} of {MINIMUM_SCORED} scored reviews needed"
+        return f"{summary.scored} scored review{'s' if summary.scored != 1 else ''} of {MINIMUM_SCORED} needed"
     if summary.scored == summary.reviews:
         return f"based on {summary.scored} critics"
     return f"based on {summary.scored} critics ({summary.reviews - summary.scored} unscored)"
@@ -138,6 +129,14 @@ class SummaryText(Widget):
         }"""
     )
 
+    _height = -1
+
+    def refresh_content(self) -> None:
+        """Repaint; lay the screen out again only if the text's height changed (layout is costly)."""
+        height = len(self.render().plain.split("\n")) if self.size.width else -1
+        self.refresh(layout=height != self._height)
+        self._height = height
+
     def style_of(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
@@ -159,23 +158,34 @@ class DistributionGauge(SummaryText):
 
     def show(self, summary: FilmSummary | None) -> None:
         self._summary = summary
-        self.refresh(layout=True)
+        self.refresh_content()
 
     def render(self) -> Text:
         width = max(20, self.size.width)
         summary = self._summary
         if summary is None:
             return Text("No film selected.", style=self.style_of("panel--muted"), end="")
-        lines = [*self._headline(summary, width), self._bar(summary, width), self._legend(summary, width)]
-        if summary.scored:
-            lines.append(self._histogram(summary, width))
-        if (page := published_line(summary)) is not None:
-            lines.append(self.wrapped(page, width))
-            lines.append(self.wrapped(computed_line(summary), width, self.style_of("panel--muted")))
+        headline, bar_placed = self._headline(summary, width)
+        lines = [*headline, self._legend(summary, width)]
+        if not bar_placed:  # no free row beside the badge: the bar gets a line of its own
+            lines.insert(len(headline), self._bar(summary, width))
+        histogram = [self._histogram(summary, width)] if summary.scored else []
+        if summary.film.published is None:
+            lines += histogram
+        elif width >= 60:
+            lines += histogram
+            lines.append(self._comparison(summary))
             lines.append(self.wrapped(disagreement(summary) or "", width, self.style_of("panel--title")))
+        else:
+            # A narrow pane shows the disagreement first: it says what the page claims and what differs.
+            lines.append(self.wrapped(disagreement(summary) or "", width, self.style_of("panel--title")))
+            lines.append(self.wrapped(published_line(summary) or "", width))
+            lines += histogram
         return Text("\n", end="").join(lines)
 
-    def _headline(self, summary: FilmSummary, width: int) -> list[Text]:
+    def _headline(self, summary: FilmSummary, width: int) -> tuple[list[Text], bool]:
+        """The Metascore as a three-row badge, its verdict beside it; and whether the class bar
+        found room on the badge's last row."""
         tone = verdict_tone(summary.verdict)
         badge_style = self.style_of("badge-" + TONE_CLASSES[tone])
         badge = metascore_label(summary.metascore).center(7)
@@ -187,13 +197,48 @@ class DistributionGauge(SummaryText):
         right += detail
         right_styles += [self.style_of("panel--muted")] * len(detail)
         rows = []
+        bar_placed = False
         for number in range(max(3, len(right))):
             line = Text(end="")
             line.append(badge if number == 1 else " " * 7, badge_style if number < 3 else Style())
             if number < len(right):
                 line.append(" " + right[number][:text_width], right_styles[number])
+            elif number == 2 and summary.reviews:
+                line.append(" ")
+                line.append_text(self._bar(summary, text_width))
+                bar_placed = True
             rows.append(line)
-        return rows
+        return rows, bar_placed
+
+    def _comparison(self, summary: FilmSummary) -> Text:
+        """The page's declared summary and the computed one, side by side."""
+        page = summary.film.published
+        assert page is not None
+        d = summary.distribution
+
+        def stated(value: int | None) -> str:
+            return "not stated" if value is None else str(value)
+
+        rows = [
+            ("", "Page says", "We compute"),
+            ("Verdict", one_line(page.verdict) if page.verdict else "not stated",
+             summary.verdict.label if summary.verdict else "tbd"),
+            ("Critics", stated(page.critics), f"{summary.reviews} reviews"),
+            ("Positive", stated(page.positive), str(d.positive)),
+            ("Mixed", stated(page.mixed), str(d.mixed)),
+            ("Negative", stated(page.negative), str(d.negative)),
+            ("Unscored", "not stated", str(d.unscored)),
+        ]
+        first = max(len(row[1]) for row in rows) + 2
+        table = Text(end="")
+        muted, bold = self.style_of("panel--muted"), Style(bold=True)
+        for number, (label, left, right) in enumerate(rows):
+            if number:
+                table.append("\n")
+            table.append(label.ljust(10), muted)
+            table.append(left.ljust(first), bold if number == 0 else Style())
+            table.append(right, bold if number == 0 else Style())
+        return table
 
     def _bar(self, summary: FilmSummary, width: int) -> Text:
         counts = class_counts(summary.distribution)
@@ -208,17 +253,16 @@ class DistributionGauge(SummaryText):
 
     def _legend(self, summary: FilmSummary, width: int) -> Text:
         counts = class_counts(summary.distribution)
-        items = [(f"{'░' if cls is ReviewClass.UNSCORED else '■'} {counts[cls]} {cls.value}", cls) for cls in CLASS_ORDER]
+        long_form = sum(len(f"{counts[cls]} {cls.value}") + 4 for cls in CLASS_ORDER) <= width
+        short = {ReviewClass.POSITIVE: "pos", ReviewClass.MIXED: "mixed", ReviewClass.NEGATIVE: "neg",
+                 ReviewClass.UNSCORED: "unscored"}
         legend = Text(end="")
-        used = 0
-        for label, cls in items:
-            gap = 2 if used else 0
-            if used and used + gap + len(label) > width:
-                legend.append("\n")
-                used, gap = 0, 0
-            legend.append(" " * gap)
-            legend.append(label, self.style_of(TONE_CLASSES[cls]))
-            used += gap + len(label)
+        for cls in CLASS_ORDER:
+            glyph = "░" if cls is ReviewClass.UNSCORED else "■"
+            word = cls.value if long_form else short[cls]
+            if legend:
+                legend.append("  " if long_form else " ")
+            legend.append(f"{glyph}{' ' if long_form else ''}{counts[cls]} {word}", self.style_of(TONE_CLASSES[cls]))
         return legend
 
     def _histogram(self, summary: FilmSummary, width: int) -> Text:
@@ -243,15 +287,35 @@ class CriticProfileView(SummaryText):
         super().__init__(id=id, classes=classes)
         self._query = ""
         self._profile: CriticProfile | None = None
+        self._pending = False
+        self._too_many = 0
 
     def show(self, query: str, profile: CriticProfile | None) -> None:
-        self._query, self._profile = query, profile
-        self.refresh(layout=True)
+        self._query, self._profile, self._pending, self._too_many = query, profile, False, 0
+        self.refresh_content()
+
+    def show_pending(self, query: str) -> None:
+        """The filter changed; its profile follows in a moment."""
+        self._query, self._pending, self._too_many = query, True, 0
+        self.refresh_content()
+
+    def show_too_many(self, query: str, critics: int) -> None:
+        self._query, self._pending, self._too_many = query, False, critics
+        self.refresh_content()
 
     def render(self) -> Text:
         width = max(20, self.size.width)
         profile = self._profile
         muted = self.style_of("panel--muted")
+        if self._pending:
+            return self.wrapped(f"Critics matching \u201c{one_line(self._query)}\u201d …", width, muted)
+        if self._too_many:
+            return self.wrapped(
+                f"{self._too_many} critics match \u201c{one_line(self._query)}\u201d: "
+                "type more of a name to see a profile.",
+                width,
+                muted,
+            )
         if profile is None:
             return self.wrapped(f"No critic matches \u201c{one_line(self._query)}\u201d.", width, muted)
         if len(profile.names) == 1:

@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
+from tui.widgets.focus import focus_now
+
 
 class QueryBar(Horizontal):
     """Label and input; every change is posted, enter keeps the text, escape clears it."""
@@ -78,7 +80,7 @@ class QueryBar(Horizontal):
         if suggester is not None:
             self.input.suggester = suggester
         self.add_class("-open")
-        self.input.focus()
+        focus_now(self.input)
         self.input.cursor_position = len(self.input.value)
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
@@ -18,6 +18,7 @@ from store.grades import GradeError, parse_grade
 from store.scoring import review_class
 from tui.messages import ReviewFormClosed, ReviewSubmitted
 from tui.plain import content, one_line, paragraph
+from tui.widgets.focus import focus_now
 
 # Field name (as the store names it in ValidationError.errors) and its label, in tab order.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -31,12 +32,13 @@ FIELDS: tuple[tuple[str, str], ...] = (
 GRADE_HINT = "optional · 3/4, 7.5/10, B+, ***½, 80"
 
 
-class ReviewForm(Vertical):
+class ReviewForm(VerticalScroll, can_focus=False):
     """Critic, publication, date, grade (with a live score preview) and excerpt; ctrl+s saves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        # Not priority: a priority tab would overtake a right arrow (completion) typed just before it.
         Binding("tab", "next_field", "Next field", show=False),
         Binding("shift+tab", "previous_field", "Previous field", show=False),
     ]
@@ -44,15 +46,19 @@ class ReviewForm(Vertical):
     DEFAULT_CSS = """
     ReviewForm {
         height: auto;
+        max-height: 100%;
         padding: 0 1;
         border-top: solid $primary;
-        & > #form-title { width: 1fr; text-style: bold; color: $text-primary; }
+        border-title-color: $text-primary;
+        border-title-style: bold;
+        scrollbar-size-vertical: 1;
         & > .field { height: auto; }
-        & .field > Label { width: 12; color: $text-muted; }
-        & .field > Input { width: 30; }
+        & .field > Label { width: 13; color: $text-muted; }
+        & .field > Label.-current { color: $text-accent; text-style: bold; }
+        & .field > Input { width: 26; }
         & .field > .note { width: 1fr; height: auto; padding-left: 1; color: $text-muted; }
         & .field > .note.-error { color: $text-error; }
-        & .field > Input.-invalid { background: $error 25%; }
+        & .field > Input.-error { background: $error 25%; }
         & #field-excerpt > Input { width: 1fr; }
         & #field-excerpt > .note { width: auto; max-width: 40%; }
         & .tone-positive { color: $text-success; }
@@ -67,10 +73,9 @@ class ReviewForm(Vertical):
         self.review_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="form-title")
         for name, label in FIELDS:
             with Horizontal(classes="field", id=f"field-{name}"):
-                yield Label(label)
+                yield Label(f"  {label}", id=f"label-{name}")
                 yield Input(id=f"input-{name}", compact=True, select_on_focus=False)
                 yield Static("", classes="note", id=f"note-{name}")
 
@@ -96,9 +101,7 @@ class ReviewForm(Vertical):
         )
 
     def _prepare(self, title: str, critics: list[str], publications: list[str]) -> None:
-        self.query_one("#form-title", Static).update(
-            Content(title) + Content.styled("   ctrl+s save · esc cancel · tab next field", "dim")
-        )
+        self.border_title = Content(title)
         self.input("critic").suggester = SuggestFromList(critics, case_sensitive=False)
         self.input("publication").suggester = SuggestFromList(publications, case_sensitive=False)
         self.clear_errors()
@@ -111,7 +114,7 @@ class ReviewForm(Vertical):
             widget.value = one_line(value) if name == "excerpt" else value
             widget.cursor_position = len(widget.value)
         self._preview_grade(self.input("grade").value)
-        self.input("critic").focus()
+        focus_now(self.input("critic"))
 
     # -- fields ----------------------------------------------------------------------------------
 
@@ -151,11 +154,11 @@ class ReviewForm(Vertical):
             self._set_error("excerpt", "; ".join(f"{k}: {v}" for k, v in unknown.items()))
             first = first or "excerpt"
         if first:
-            self.input(first).focus()
+            focus_now(self.input(first))
 
     def _set_error(self, name: str, reason: str | None) -> None:
         widget, note = self.input(name), self.note(name)
-        widget.set_class(reason is not None, "-invalid")
+        widget.set_class(reason is not None, "-error")
         note.set_class(reason is not None, "-error")
         if reason is not None:
             note.update(Content("✗ " + paragraph(reason)))
@@ -166,7 +169,7 @@ class ReviewForm(Vertical):
 
     def _preview_grade(self, value: str) -> None:
         note = self.note("grade")
-        if self.input("grade").has_class("-invalid"):
+        if self.input("grade").has_class("-error"):
             return
         for tone in ("positive", "mixed", "negative"):
             note.remove_class(f"tone-{tone}")
@@ -183,10 +186,18 @@ class ReviewForm(Vertical):
         note.add_class(f"tone-{cls.value}")
         note.update(Content.assemble("= ", (f"{score} · {cls.value}", "bold")))
 
+    def on_descendant_focus(self, event) -> None:
+        # The field being typed into is marked in words too, not only by the cursor.
+        for name, label in FIELDS:
+            current = self.input(name).has_focus or self.input(name) is self.screen.focused
+            widget = self.query_one(f"#label-{name}", Label)
+            widget.update(f"› {label}" if current else f"  {label}")
+            widget.set_class(current, "-current")
+
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("input-")
-        if event.input.has_class("-invalid"):
+        if event.input.has_class("-error"):
             self._set_error(name, None)
         if name == "grade":
             self._preview_grade(event.value)
@@ -202,16 +213,18 @@ class ReviewForm(Vertical):
     # -- actions ---------------------------------------------------------------------------------
 
     def _focused_index(self) -> int:
+        # screen.focused, not has_focus: the latter follows Focus events, which lag fast typing.
+        focused = self.screen.focused
         for index, (name, _) in enumerate(FIELDS):
-            if self.input(name).has_focus:
+            if self.input(name) is focused:
                 return index
         return -1
 
     def action_next_field(self) -> None:
-        self.input(FIELDS[(self._focused_index() + 1) % len(FIELDS)][0]).focus()
+        focus_now(self.input(FIELDS[(self._focused_index() + 1) % len(FIELDS)][0]))
 
     def action_previous_field(self) -> None:
-        self.input(FIELDS[(self._focused_index() - 1) % len(FIELDS)][0]).focus()
+        focus_now(self.input(FIELDS[(self._focused_index() - 1) % len(FIELDS)][0]))
 
     def action_save(self) -> None:
         if self.film_id is not None:

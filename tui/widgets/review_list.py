@@ -54,17 +54,17 @@ class ReviewList(RowList[Review]):
     def key_of(self, row: Review) -> Hashable:
         return row.id
 
-    def set_rows(self, rows, *, keep=None, announce: bool = True) -> None:  # type: ignore[override]
+    def set_rows(self, rows, *, keep=None, announce: bool = True, reset: bool = False) -> None:  # type: ignore[override]
         # The grade is shown as written: its column grows to the longest one listed (within reason).
         longest = max((cell_len(one_line(row.grade)) for row in rows if row.grade), default=5)
         self._grade_width = max(5, min(14, longest))
-        super().set_rows(rows, keep=keep, announce=announce)
+        super().set_rows(rows, keep=keep, announce=announce, reset=reset)
 
     def _widths(self, width: int) -> tuple[int, int, int, int, int, int]:
         score, date = 3, 10
         grade = min(getattr(self, "_grade_width", 7), max(5, width // 8))
-        critic = max(10, min(22, width * 20 // 100))
-        publication = max(8, min(20, width * 16 // 100))
+        critic = max(12, min(24, width * 23 // 100))
+        publication = max(9, min(22, width * 17 // 100))
         excerpt = width - score - critic - publication - date - grade - 5
         if excerpt < 12:  # narrow: the date goes first, the excerpt below the list still shows all
             excerpt += date + 1

@@ -47,15 +47,16 @@ class ReviewDetail(Static):
         background: $boost;
         overflow-y: auto;
         &.-expanded { max-height: 70%; }
+        &.-empty { display: none; }
     }
     """
 
     def show(self, review: Review | None) -> None:
+        # A class, not .display: the pane's stylesheet hides the detail while the form is open.
+        self.set_class(review is None, "-empty")
         if review is None:
             self.update("")
-            self.display = False
             return
-        self.display = True
         self.update(review_heading(review) + Content("\n") + block(review.excerpt))
 
 
@@ -65,6 +66,7 @@ class ReviewsPane(Vertical):
     DEFAULT_CSS = """
     ReviewsPane {
         & > ReviewList { height: 1fr; min-height: 3; }
+        &.-editing > ReviewList { min-height: 2; }
         & > ReviewForm { display: none; }
         &.-editing > ReviewForm { display: block; }
         &.-editing > ReviewDetail { display: none; }

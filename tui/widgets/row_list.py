@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -72,6 +73,8 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         super().__init__(id=id, classes=classes)
         self._rows: Sequence[RowT] = ()
         self._cursor: int | None = None
+        # Drawn rows, keyed by everything that changes how one looks; cleared when the rows change.
+        self._drawn: LRUCache[tuple, Strip] = LRUCache(1024)
 
     # -- what subclasses provide -------------------------------------------------------------
 
@@ -109,24 +112,29 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
                 return index
         return None
 
-    def set_rows(self, rows: Sequence[RowT], *, keep: Hashable | None = None, announce: bool = True) -> None:
-        """Replace every row; the cursor stays on the row whose key is `keep`, else near where it was.
+    def set_rows(
+        self, rows: Sequence[RowT], *, keep: Hashable | None = None, announce: bool = True, reset: bool = False
+    ) -> None:
+        """Replace every row; the cursor stays on the row whose key is `keep`, else near where it was
+        (reset: else on the first row, for a list of something else).
 
         announce=False: the caller redraws what depends on the cursor itself (no cursor_moved call).
         """
         before = self.current
         self._rows = rows
+        self._drawn.clear()
         index = self.index_of(keep) if keep is not None else None
-        if index is None and before is not None:
+        if index is None and before is not None and not reset:
             index = self.index_of(self.key_of(before))
         if index is None and rows:
-            index = min(self._cursor or 0, len(rows) - 1)
+            index = 0 if reset else min(self._cursor or 0, len(rows) - 1)
         self._cursor = index if rows else None
         self._update_virtual_size()
         self.scroll_to_cursor()
         self.refresh()
-        self.refresh_bindings()
         after = self.current
+        if (before is None) != (after is None):
+            self.refresh_bindings()  # actions on "the current row" come and go (the footer is costly)
         if announce and (before is None) != (after is None) or (
             before is not None and after is not None and self.key_of(before) != self.key_of(after)
         ):
@@ -138,9 +146,14 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         index = max(0, min(index, len(self._rows) - 1))
         if index == self._cursor:
             return
-        self._cursor = index
+        previous, self._cursor = self._cursor, index
+        top = round(self.scroll_offset.y)
         self.scroll_to_cursor()
-        self.refresh()
+        if round(self.scroll_offset.y) == top:
+            # Only two lines changed (a scroll repaints everything by itself).
+            if previous is not None:
+                self.refresh_line(previous + 1)
+            self.refresh_line(index + 1)
         if announce:
             self.cursor_moved(self._rows[index])
 
@@ -168,7 +181,10 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     def _update_virtual_size(self) -> None:
         # One extra line for the header, so the last row can scroll into view below it.
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+        # Assigning virtual_size lays out the whole screen: only when it really changes.
+        size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -206,7 +222,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.get_visual_style().rich_style  # cached, unlike .rich_style (which walks the DOM)
         if y == 0:
             header = self.get_visual_style("row-list--header").rich_style
             return self._strip(self.header_cells(width), width, header)
@@ -218,8 +234,15 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)
-        style = self.get_visual_style("row-list--cursor").rich_style if index == self._cursor else base
-        return self._strip(self.row_cells(self._rows[index], width), width, style)
+        row = self._rows[index]
+        on_cursor = index == self._cursor
+        key = (self.key_of(row), width, on_cursor, self._pseudo_classes_cache_key, self.app.theme)
+        strip = self._drawn.get(key)
+        if strip is None:
+            style = self.get_visual_style("row-list--cursor").rich_style if on_cursor else base
+            strip = self._strip(self.row_cells(row, width), width, style)
+            self._drawn[key] = strip
+        return strip
 
     @staticmethod
     def _strip(cells: list[Cell], width: int, base: Style) -> Strip:

@@ -1,0 +1,55 @@
+"""SVG snapshots of the browser on the fixed store (update with: pytest tests/test_app_snapshots.py --snapshot-update)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tui_fixtures import browser, profile_settled, snapshot_store, type_text  # noqa: F401  (fixture)
+
+
+def steady_cursor(pilot) -> None:
+    """A blinking cursor would make a snapshot depend on the moment it is taken."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def test_main_screen_at_80x24(snap_compare, snapshot_store):
+    assert snap_compare(browser(snapshot_store), terminal_size=(80, 24))
+
+
+def test_main_screen_at_120x40(snap_compare, snapshot_store):
+    assert snap_compare(browser(snapshot_store), terminal_size=(120, 40))
+
+
+def test_page_summary_beside_the_computed_one_at_120x40(snap_compare, snapshot_store):
+    assert snap_compare(browser(snapshot_store), terminal_size=(120, 40), press=["j", "j", "j"])
+
+
+def test_critic_filter_at_80x24(snap_compare, snapshot_store):
+    async def filter_by_murray(pilot):
+        steady_cursor(pilot)
+        await pilot.press("c")
+        await type_text(pilot, "murr")
+        await profile_settled(pilot)  # the critic profile follows once typing pauses
+
+    assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), run_before=filter_by_murray)
+
+
+def test_add_form_showing_errors_at_80x24(snap_compare, snapshot_store):
+    async def invalid_review(pilot):
+        steady_cursor(pilot)
+        await pilot.press("j", "j", "j", "a")
+        await type_text(pilot, "Ann Hornaday")
+        await pilot.press("tab", "tab")
+        form = pilot.app.browser.reviews_pane.form
+        form.input("date").value = "2024-02-30"
+        await pilot.press("tab")
+        await type_text(pilot, "7/10")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), run_before=invalid_review)
+
+
+def test_help_screen_at_80x24(snap_compare, snapshot_store):
+    assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), press=["question_mark"])
