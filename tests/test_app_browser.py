@@ -216,6 +216,20 @@ async def test_escape_clears_the_critic_filter_and_keeps_the_selected_film(app):
         assert screen.gauge.display and not screen.profile.display
 
 
+async def test_escape_in_the_lists_clears_a_kept_filter_and_keeps_the_selected_film(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await type_text(pilot, "murray")
+        await pilot.press("enter", "j")
+        assert selected_title(app) == "Pusher" and app.focused is app.browser.films
+        assert "esc Unfilter" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.browser.critic_query == ""
+        assert len(titles(app)) == 6 and selected_title(app) == "Pusher"
+        assert "Unfilter" not in screen_text(app)
+
+
 # -- adding, editing, deleting, undoing ------------------------------------------------------
 
 

@@ -32,3 +32,12 @@ def test_every_command_in_the_reference_exists():
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert documented and documented <= set(commands)
+
+
+def test_every_key_of_the_help_screen_is_in_the_readme():
+    from tui.keys import KEY_HELP
+
+    readme = (ROOT / "README.md").read_text()
+    for _section, rows in KEY_HELP:
+        for _key, what in rows:
+            assert f"| {what} |" in readme, what

@@ -50,7 +50,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("right", "accept the completion"),
             ("enter", "keep the filter and return to the lists"),
-            ("escape", "clear the filter (the selected film stays)"),
+            ("escape", "clear it, in the bar or the lists (film stays)"),
         ),
     ),
     (

@@ -84,6 +84,7 @@ class BrowserScreen(Screen[None]):
         Binding("a", "add_review", "Add"),
         Binding("u", "undo", "Undo"),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("escape", "clear_filters", "Unfilter"),
     ]
 
     def __init__(self, *, today: Callable[[], date] = date.today) -> None:
@@ -200,6 +201,7 @@ class BrowserScreen(Screen[None]):
             self.show_film(current.film.id, keep_review=self.reviews.current.id if self.reviews.current else None)
         self._schedule_profile()
         self._update_status()
+        self._sync_bindings()
 
     def show_film(self, film_id: int, *, keep_review: int | None = None) -> None:
         """Fill the reviews pane and the gauge for this film."""
@@ -327,18 +329,31 @@ class BrowserScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.post_message(RefreshRequested())
 
+    def action_clear_filters(self) -> None:
+        # Escape in the lists drops a filter kept with enter, without reopening its bar.
+        if self.critic_query:
+            self.post_message(CriticFilterChanged(""))
+        if self.title_query:
+            self.post_message(TitleFilterChanged(""))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "title_search" and isinstance(self.focused, Input):
             return False  # "/" is text in a field (Textual does not count "slash" as printable)
         if action == "undo" and not self.history:
             return None
+        if action == "clear_filters" and not (self.critic_query or self.title_query):
+            return False
         if action == "add_review" and (self.selected_film is None or not self.films.rows):
             return None
         return True
 
     def _sync_bindings(self) -> None:
         """Redraw the footer only when an action became (un)available: recomposing it costs ~10 ms."""
-        state = (bool(self.history), self.selected_film is not None and bool(self.films.rows))
+        state = (
+            bool(self.history),
+            self.selected_film is not None and bool(self.films.rows),
+            bool(self.critic_query or self.title_query),
+        )
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -349,8 +364,6 @@ class BrowserScreen(Screen[None]):
             self._last_focus = "reviews"
         elif focused is self.films:
             self._last_focus = "films"
-        self._binding_state: tuple[bool, ...] = ()
-        self._profile_timer: Timer | None = None
 
     def _restore_focus(self) -> None:
         focus_now(self.reviews if self._last_focus == "reviews" else self.films)

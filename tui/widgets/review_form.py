@@ -53,7 +53,7 @@ class ReviewForm(VerticalScroll, can_focus=False):
         border-title-style: bold;
         scrollbar-size-vertical: 1;
         & > .field { height: auto; }
-        & .field > Label { width: 13; color: $text-muted; }
+        & .field > Label { width: 15; color: $text-muted; }
         & .field > Label.-current { color: $text-accent; text-style: bold; }
         & .field > Input { width: 26; }
         & .field > .note { width: 1fr; height: auto; padding-left: 1; color: $text-muted; }
