@@ -51,7 +51,7 @@ def test_the_readable_table_shows_ratios_and_targets():
         "sizes_mb": {"snapshot": 1.0, "tinydb": 1.0, "sqlite": 1.0}, "spread": spread,
         "peer_spread": {key: {"n": 3} for key in PEER_KEYS}, "slowest_keystrokes": [{"typed": "An", "ms": 12.0}],
         "quiet_ms": {"film_select": 20.0, "filter_keystroke": 20.0}, "critics_typed": ["Ana Abara"],
-        "peak_rss_runs": [50.0], "generate_s": 0.1, "total_s": 1.0, "machine": "2 CPUs", "load_average": [0.1, 0.2],
+        "peak_rss_runs": [50.0], "warm_up": {"first_paint": 400.0, "ready": 500.0}, "generate_s": 0.1, "total_s": 1.0, "machine": "2 CPUs", "load_average": [0.1, 0.2],
     }
     result = BenchResult(2000, 100, ms, 50.0, peers, Runs.for_size(2000), notes)
     table = render_table(result)
