@@ -16,9 +16,8 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator
 
 from tinydb.table import Document
 
@@ -36,27 +35,12 @@ from store.domain import (
 from store.errors import StoreError, ValidationError
 from store.grades import GradeError, parse_grade
 from store.storage import CriticsDB, JournaledStorage, Reloaded, Tables
+from store.views import FilmList, FilmSort, ReviewSort
 from store.text import clean_line, clean_optional, clean_paragraphs, fold
 
 FILMS, PUBLICATIONS, META = "films", "publications", "meta"
 REVIEWS_PREFIX = "reviews/"
 MAX_WEIGHT = 100.0
-SHARED_FIELDS = ("critic", "publication", "date", "grade")  # repeat across reviews: share one string
-
-
-class FilmSort(Enum):
-    TITLE = "title"
-    METASCORE = "metascore"
-    YEAR = "year"
-    REVIEWS = "reviews"
-
-
-class ReviewSort(Enum):
-    PAGE = "page"
-    SCORE = "score"
-    CRITIC = "critic"
-    PUBLICATION = "publication"
-    DATE = "date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,32 +59,6 @@ class ImportResult:
     films_added: int
     reviews_added: int
     reviews_skipped: int  # already present: re-importing adds nothing
-
-
-class FilmList(Sequence[FilmSummary]):
-    """Films in a chosen order whose summaries are computed only when read: a list pane
-    shows a screenful of 10,000 films, so scoring them all up front would be wasted."""
-
-    __slots__ = ("ids", "_summary")
-
-    def __init__(self, ids: list[int], summary: Callable[[int], FilmSummary]) -> None:
-        self.ids = ids
-        self._summary = summary
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self._summary(i) for i in self.ids[index]]
-        return self._summary(self.ids[index])
-
-    def index_of(self, film_id: int) -> int | None:
-        """Where a film stands in this list, or None."""
-        try:
-            return self.ids.index(film_id)
-        except ValueError:
-            return None
 
 
 class _WrongShape(ValueError):
@@ -206,7 +164,7 @@ class Repository:
         is_new = not path.exists()
         report(f"reading {path.name}")
         try:
-            db = CriticsDB(path, storage=JournaledStorage, shared_keys=SHARED_FIELDS)
+            db = CriticsDB(path, storage=JournaledStorage)
         except StoreError:
             raise
         except OSError as exc:
@@ -268,6 +226,7 @@ class Repository:
         self._publication_counts: dict[str, int] = {}
         self._tallies: dict[str, CriticTally] = {}
         self._orders: dict[FilmSort, list[int]] = {}
+        self._names: dict[str, str] = {}  # one shared string per critic or publication name
         self._load_films(tables.get(FILMS, {}))
         self._load_publications(tables.get(PUBLICATIONS, {}))
         meta = tables.get(META, {}).get("1", {})
@@ -348,24 +307,53 @@ class Repository:
         if not table:
             return
         self._indexed[film_id] = table
-        review_film = self._review_film
+        self._review_film.update(dict.fromkeys(map(int, table), film_id))
         critic_films = self._critic_films
         publication_counts = self._publication_counts
-        for key, doc in table.items():
-            review_film[int(key)] = film_id
-            # critic, publication, date and grade are checked to be text as the storage loads them.
-            if type(doc.get("excerpt")) is not str or type(doc.get("score") or 0) is not int:
-                raise _WrongShape(f"review {key} of film {film_id} has the wrong shape")
-            critic = doc.get("critic")
-            if critic is not None:
-                films = critic_films.get(critic)
-                if films is None:
-                    critic_films[critic] = films = {}
-                    self._critic_folds[critic] = fold(critic)
-                films[film_id] = films.get(film_id, 0) + 1
-            publication = doc.get("publication")
-            if publication is not None:
-                publication_counts[publication] = publication_counts.get(publication, 0) + 1
+        names = self._names
+        # One visit per review: check its shape, share repeated names (one string object for
+        # all of a critic's reviews saves ~50 MB at 200k) and index it.
+        try:
+            for key, doc in table.items():
+                critic = doc.get("critic")
+                publication = doc.get("publication")
+                if (
+                    type(doc.get("excerpt")) is not str
+                    or type(doc.get("score") or 0) is not int
+                    or type(doc.get("date") or "") is not str
+                    or type(doc.get("grade") or "") is not str
+                ):
+                    raise _WrongShape(f"review {key} of film {film_id} has the wrong shape")
+                if critic is not None:
+                    same = names.get(critic)
+                    if same is None:
+                        if type(critic) is not str:
+                            raise _WrongShape(f"review {key} of film {film_id} has a 'critic' that is not text")
+                        names[critic] = critic
+                        critic_films[critic] = films = {}
+                        self._critic_folds[critic] = fold(critic)
+                    else:
+                        doc["critic"] = critic = same
+                        films = critic_films.get(critic)
+                        if films is None:
+                            critic_films[critic] = films = {}
+                            self._critic_folds[critic] = fold(critic)
+                    films[film_id] = films.get(film_id, 0) + 1
+                if publication is not None:
+                    same = names.get(publication)
+                    if same is None:
+                        if type(publication) is not str:
+                            raise _WrongShape(f"review {key} of film {film_id} has a 'publication' that is not text")
+                        names[publication] = publication
+                    else:
+                        doc["publication"] = publication = same
+                    publication_counts[publication] = publication_counts.get(publication, 0) + 1
+        except TypeError:  # an unhashable name (a list, say) from a hand-edited file
+            for key, doc in table.items():
+                for field in ("critic", "publication"):
+                    if type(doc.get(field) or "") is not str:
+                        raise _WrongShape(f"review {key} of film {film_id} has a {field!r} that is not text") from None
+            raise
 
     def _absorb(self, changed: frozenset[str]) -> bool:
         """Update the indexes for tables another process changed; whether anything did."""

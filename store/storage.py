@@ -26,7 +26,7 @@ import threading
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Iterator
 
 import orjson
 from tinydb import TinyDB
@@ -126,10 +126,8 @@ class CriticsDB(TinyDB):
 class JournaledStorage(Storage):
     """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, shared_keys: Iterable[str] = ()) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        # Record fields whose values repeat (names, dates): loaded as one shared string each.
-        self._shared_keys = tuple(shared_keys)
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_path = self.path.with_name(self.path.name + ".bak")
@@ -322,7 +320,7 @@ class JournaledStorage(Storage):
 
     def _parse_snapshot(self, handle: BinaryIO) -> tuple[Tables, int]:
         """Header line, then one line per table: parsed a line at a time, so memory never
-        holds the whole file and its objects at once, and repeated short values are shared."""
+        holds the whole file and its objects at once."""
         where = str(self.path)
         first = handle.readline()
         if not first.strip():
@@ -350,8 +348,6 @@ class JournaledStorage(Storage):
         if not isinstance(generation, int) or not isinstance(count, int):
             raise StoreError(f"{where} is damaged (generation or table count missing); it was left untouched")
         tables: Tables = {}
-        shared: dict[str, str] = {}
-        keys = self._shared_keys
         for number, line in enumerate(handle, 2):
             try:
                 name, table = orjson.loads(line)
@@ -360,17 +356,7 @@ class JournaledStorage(Storage):
                 raise StoreError(f"{where} is damaged at line {number} ({reason}); it was left untouched") from None
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"{where} is damaged at line {number} (not a table); it was left untouched")
-            for doc in table.values():
-                if type(doc) is not dict:
-                    raise StoreError(f"{where} is damaged (table {name!r} is not a set of records); it was left untouched")
-                for key in keys:
-                    value = doc.get(key)
-                    if value is not None:
-                        if type(value) is not str:
-                            raise StoreError(
-                                f"{where} is damaged at line {number} (a {key!r} that is not text); it was left untouched"
-                            )
-                        doc[key] = shared.setdefault(value, value)
+            # The records' shape is checked by the repository as it indexes them: one visit each.
             tables[name] = table
         if len(tables) != count:
             raise StoreError(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from store.repository import FilmSort
+from store.views import FilmSort
 from tui.messages import CriticFilterChanged, FilmChosen, PublicationWeightChanged
 from tui.plain import highlighted, one_line
 

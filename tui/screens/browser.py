@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input
 
 from store.domain import Review
 from store.errors import StoreError, ValidationError
-from store.repository import FilmSort, Repository, ReviewSort
+from store.views import FilmSort, ReviewSort
 from tui.messages import (
     CriticFilterChanged,
     FilmChosen,
@@ -43,6 +43,9 @@ from tui.widgets.reviews_pane import ReviewsPane, review_heading
 from tui.widgets.status_line import StatusLine
 from tui.widgets.focus import focus_now
 
+if TYPE_CHECKING:
+    from store.repository import Repository
+
 FILM_SORT_NAMES = {
     FilmSort.TITLE: "title",
     FilmSort.METASCORE: "Metascore",
@@ -57,6 +60,7 @@ REVIEW_SORT_NAMES = {
     ReviewSort.DATE: "date",
 }
 REFRESH_SECONDS = 2.0
+OPENING_TEXT = "Opening the database …"
 PROFILE_DELAY = 0.15  # seconds of no typing before the critic profile is computed
 PROFILE_MAX_CRITICS = 50  # more critics than this match: no combined profile
 
@@ -121,8 +125,10 @@ class BrowserScreen(Screen[None]):
         self.query_one("#films-pane").border_title = Content("Films")
         self.query_one("#summary-pane").border_title = Content("Summary")
         self.query_one("#reviews-pane").border_title = Content("Reviews")
+        # Plain text, not Textual's animated loading indicator: its frames would compete with
+        # the opening worker for the GIL and slow a large store's load by a third.
         for pane in (self.films, self.reviews_pane.list):
-            pane.loading = True
+            pane.empty_text = OPENING_TEXT
 
     # -- parts ---------------------------------------------------------------------------------
 
@@ -167,7 +173,7 @@ class BrowserScreen(Screen[None]):
         """Fill the panes from an open repository and start watching it for other writers."""
         self.repository = repository
         for pane in (self.films, self.reviews_pane.list):
-            pane.loading = False
+            del pane.empty_text  # back to the list's own "nothing here" text
         self.status.show_path(repository.path)
         self.reload_films()
         if self.selected_film is None and (current := self.films.current) is not None:

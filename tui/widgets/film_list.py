@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from store.domain import FilmSummary
+from store.views import FilmList as StoreFilmList
 from tui.messages import FilmChosen, SortCycled
 from tui.plain import one_line
 from tui.widgets.row_list import Cell, RowList
@@ -30,6 +31,13 @@ class FilmList(RowList[FilmSummary]):
 
     def key_of(self, row: FilmSummary) -> Hashable:
         return row.film.id
+
+    def index_of(self, key: Hashable) -> int | None:
+        # The store's lazy list finds a film by id without scoring every film on the way.
+        rows = self.rows
+        if isinstance(rows, StoreFilmList) and isinstance(key, int):
+            return rows.index_of(key)
+        return super().index_of(key)
 
     @staticmethod
     def _widths(width: int) -> tuple[int, int, int, int]:
