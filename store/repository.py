@@ -463,17 +463,21 @@ class Repository:
     ) -> FilmList:
         """Films in the given order; critic and title narrow them (case- and accent-insensitive)."""
         order = self._order(sort)
-        wanted: set[int] | None = None
+        wanted: set[int] | dict[int, int] | None = None
         if critic and critic.strip():
-            wanted = set()
-            for name in self.matching_critics(critic):
-                wanted.update(self._critic_films[name])
+            names = self.matching_critics(critic)
+            if len(names) == 1:
+                wanted = self._critic_films[names[0]]  # its keys are the films: no copy needed
+            else:
+                wanted = set()
+                for name in names:
+                    wanted.update(self._critic_films[name])
         if title and title.strip():
             needle = fold(title.strip())
             titles = self._folded_titles
             by_title = {i for i, folded in titles.items() if needle in folded}
-            wanted = by_title if wanted is None else wanted & by_title
-        ids = list(order) if wanted is None else [i for i in order if i in wanted]
+            wanted = by_title if wanted is None else by_title.intersection(wanted)
+        ids = list(order) if wanted is None else list(filter(wanted.__contains__, order))
         return FilmList(ids, self.summary)
 
     def reviews(
