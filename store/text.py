@@ -7,7 +7,7 @@ import unicodedata
 
 # C0 and C1 controls, DEL, and the bidi embedding/override/isolate marks: they can rewrite a
 # terminal (ESC sequences) or reorder what is shown (bidi), so they never reach the store.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 
 

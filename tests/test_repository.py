@@ -203,3 +203,10 @@ def test_store_never_imports_textual():
     code = "import sys, store.repository, store.exchange, store.generator, tui.cli; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_bidi_mark_is_removed_as_text_enters_the_store():
+    from store.text import clean_line
+
+    marks = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    assert clean_line(f"a{marks}b") == "ab"

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -15,12 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 from store.errors import StoreError
+from store.repository import Repository
 from tui.screens.browser import BrowserScreen
 from tui.screens.help import HelpScreen
 from tui.settings import load_settings, save_settings, settings_path_for
-
-if TYPE_CHECKING:
-    from store.repository import Repository
 
 def _film_commands():
     from tui.providers import FilmCommands
@@ -106,8 +104,6 @@ class CriticsApp(App[None]):
     def _open_repository(self) -> None:
         def progress(message: str) -> None:
             self.call_from_thread(self.browser.show_progress, f"Opening {self._path.name}: {message} …")
-
-        from store.repository import Repository  # ~50 ms of imports, off the first frame's path
 
         try:
             repository = Repository.open(self._path, seed_sample=self._seed_sample, progress=progress)
