@@ -375,6 +375,24 @@ async def test_e_edits_the_highlighted_review_in_the_same_form(app, store):
         assert app.browser.gauge.summary.distribution.positive == 1
 
 
+async def test_editing_other_fields_keeps_a_multi_line_excerpt_whole(app, store):
+    from store.domain import ReviewDraft
+
+    first = store.reviews(store.find_films("Dead Reckoning Mall")[0].id)[0]
+    store.edit_review(first.id, ReviewDraft("First paragraph.\nSecond paragraph.", first.critic, first.publication, first.date, first.grade))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "j", "enter", "e")
+        form = app.browser.reviews_pane.form
+        assert form.input("excerpt").value == "First paragraph. Second paragraph."  # one line to edit
+        form.input("grade").value = "B+"
+        await pilot.press("ctrl+s")
+        assert store.review(first.id).excerpt == "First paragraph.\nSecond paragraph."
+        await pilot.press("e")
+        form.input("excerpt").value = "Rewritten in one line."
+        await pilot.press("ctrl+s")
+        assert store.review(first.id).excerpt == "Rewritten in one line."
+
+
 async def test_d_deletes_after_confirmation_and_u_brings_it_back_in_place(app, store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "enter", "j")  # Bellwether Junction, second review

@@ -71,6 +71,9 @@ class ReviewForm(VerticalScroll, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.film_id: int | None = None
         self.review_id: int | None = None
+        # The stored excerpt of the review being edited: kept as it is (line breaks and all)
+        # unless the one-line field showing it is changed.
+        self._original_excerpt: str | None = None
 
     def compose(self) -> ComposeResult:
         for name, label in FIELDS:
@@ -83,11 +86,13 @@ class ReviewForm(VerticalScroll, can_focus=False):
 
     def open_add(self, film_id: int, film_label: str, today: date, critics: list[str], publications: list[str]) -> None:
         self.film_id, self.review_id = film_id, None
+        self._original_excerpt = None
         self._prepare(f"Add a review of {one_line(film_label)}", critics, publications)
         self._fill(ReviewDraft(excerpt="", date=today.isoformat()))
 
     def open_edit(self, review: Review, film_label: str, critics: list[str], publications: list[str]) -> None:
         self.film_id, self.review_id = review.film_id, review.id
+        self._original_excerpt = review.excerpt
         who = one_line(review.critic) if review.critic else "an uncredited critic"
         self._prepare(f"Edit the review by {who} of {one_line(film_label)}", critics, publications)
         self._fill(
@@ -129,8 +134,11 @@ class ReviewForm(VerticalScroll, can_focus=False):
         def value(name: str) -> str | None:
             return self.input(name).value.strip() or None
 
+        excerpt = self.input("excerpt").value.strip()
+        if self._original_excerpt is not None and excerpt == one_line(self._original_excerpt).strip():
+            excerpt = self._original_excerpt  # untouched: its line breaks survive the edit
         return ReviewDraft(
-            excerpt=self.input("excerpt").value.strip(),
+            excerpt=excerpt,
             critic=value("critic"),
             publication=value("publication"),
             date=value("date"),
