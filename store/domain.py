@@ -74,6 +74,10 @@ class Review:
     grade: str | None = None  # as the critic wrote it
     score: int | None = None  # 0-100, converted from grade
 
+    def as_draft(self) -> "ReviewDraft":
+        """The draft that saves this review as it is (the score follows from the grade)."""
+        return ReviewDraft(self.excerpt, self.critic, self.publication, self.date, self.grade)
+
 
 @dataclass(frozen=True, slots=True)
 class ReviewDraft:

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from store.domain import Film, Publication, PublishedSummary, Review, ReviewDraft
+from store.domain import Publication, PublishedSummary, Review, ReviewDraft
 from store.errors import StoreError
 from store.pages import PageError, decode_page, parse_page
 from store.repository import FilmRecord, Repository

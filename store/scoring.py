@@ -141,11 +141,19 @@ def summarize(
     strays = [review.id for review in reviews if review.film_id != film.id]
     if strays:
         raise ValueError(f"reviews {strays} are not of film {film.id}")
-    scores = [review.score for review in reviews]
+    return summarize_scores(film, [(review.score, review.publication) for review in reviews], weight_of)
+
+
+def summarize_scores(
+    film: Film,
+    reviews: Sequence[tuple[int | None, str | None]],
+    weight_of: Callable[[str | None], float],
+) -> FilmSummary:
+    """The summary from each review's (score, publication): what the repository has at hand
+    without building Review objects for every film it lists."""
+    scores = [score for score, _publication in reviews]
     score = metascore(
-        (review.score, weight_of(review.publication))
-        for review in reviews
-        if review.score is not None
+        (score, weight_of(publication)) for score, publication in reviews if score is not None
     )
     return FilmSummary(
         film=film,

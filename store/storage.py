@@ -177,14 +177,6 @@ class JournaledStorage(Storage):
 
     # -- public -----------------------------------------------------------------------------
 
-    @property
-    def generation(self) -> int:
-        return self._generation
-
-    @property
-    def journal_size(self) -> int:
-        return self._journal_offset
-
     @contextmanager
     def transaction(self) -> Iterator[frozenset[str]]:
         """Lock, catch up with other processes (yielding the tables they changed), then

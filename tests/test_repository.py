@@ -210,3 +210,9 @@ def test_every_bidi_mark_is_removed_as_text_enters_the_store():
 
     marks = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
     assert clean_line(f"a{marks}b") == "ab"
+
+
+def test_a_review_as_a_draft_saves_back_unchanged(repository):
+    film = _film_with(repository, "Round trip", ["***1/2"])
+    review = repository.reviews(film.id)[0]
+    assert repository.edit_review(review.id, review.as_draft()) == review

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.domain import Review, ReviewDraft
+from store.domain import Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +24,6 @@ class Deleted:
 
 
 Change = Added | Edited | Deleted
-
-
-def draft_of(review: Review) -> ReviewDraft:
-    """The draft that saves a review back as it was."""
-    return ReviewDraft(
-        excerpt=review.excerpt,
-        critic=review.critic,
-        publication=review.publication,
-        date=review.date,
-        grade=review.grade,
-    )
 
 
 class UndoHistory:

@@ -34,7 +34,7 @@ from tui.messages import (
 )
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
-from tui.undo import Added, Deleted, Edited, UndoHistory, draft_of
+from tui.undo import Added, Deleted, Edited, UndoHistory
 from tui.widgets.film_list import FilmList
 from tui.widgets.gauge import CriticProfileView, DistributionGauge
 from tui.widgets.query_bar import QueryBar
@@ -561,7 +561,7 @@ class BrowserScreen(Screen[None]):
                 self.reload_films()
                 self._update_status("Undone: the added review is gone.")
             elif isinstance(change, Edited):
-                restored = repository.edit_review(change.before.id, draft_of(change.before))
+                restored = repository.edit_review(change.before.id, change.before.as_draft())
                 self._show_review(restored, "Undone: the review is as it was.")
             elif isinstance(change, Deleted):
                 restored = repository.restore_review(change.review)

@@ -95,15 +95,7 @@ class ReviewForm(VerticalScroll, can_focus=False):
         self._original_excerpt = review.excerpt
         who = one_line(review.critic) if review.critic else "an uncredited critic"
         self._prepare(f"Edit the review by {who} of {one_line(film_label)}", critics, publications)
-        self._fill(
-            ReviewDraft(
-                excerpt=review.excerpt,
-                critic=review.critic,
-                publication=review.publication,
-                date=review.date,
-                grade=review.grade,
-            )
-        )
+        self._fill(review.as_draft())
 
     def _prepare(self, title: str, critics: list[str], publications: list[str]) -> None:
         self.border_title = Content(title)
