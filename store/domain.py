@@ -144,3 +144,21 @@ class CriticProfile:
     @property
     def name(self) -> str:
         return self.names[0] if len(self.names) == 1 else f"{len(self.names)} critics"
+
+
+@dataclass(frozen=True, slots=True)
+class FilmRecord:
+    """A film with its reviews as a page or an export states them (the input of an import)."""
+
+    title: str
+    year: int | None = None
+    director: str | None = None
+    published: PublishedSummary | None = None
+    reviews: tuple[ReviewDraft, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    films_added: int
+    reviews_added: int
+    reviews_skipped: int  # already present: re-importing adds nothing

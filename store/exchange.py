@@ -5,19 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import math
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from store.domain import Publication, PublishedSummary, Review, ReviewDraft
+from store.domain import FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
 from store.errors import StoreError
 from store.pages import PageError, decode_page, parse_page
-from store.repository import FilmRecord, Repository
+from store.records import PUBLISHED_FIELDS, published_to_dict
+from store.repository import Repository
 from store.text import clean_line, clean_optional
 
-PUBLISHED_FIELDS = ("verdict", "critics", "positive", "mixed", "negative")
 REVIEW_FIELDS = ("critic", "publication", "date", "grade", "score", "excerpt")
 CSV_COLUMNS = (
     "title", "year", "director",
@@ -25,7 +24,6 @@ CSV_COLUMNS = (
     *REVIEW_FIELDS,
     "publication_weight",
 )
-SAMPLE_FILE = "critics-sample.json"
 
 
 class ExchangeError(StoreError):
@@ -33,10 +31,6 @@ class ExchangeError(StoreError):
 
 
 # -- writing ------------------------------------------------------------------------------
-
-
-def _published_dict(published: PublishedSummary | None) -> dict[str, Any] | None:
-    return None if published is None else {field: getattr(published, field) for field in PUBLISHED_FIELDS}
 
 
 def _review_dict(review: Review) -> dict[str, Any]:
@@ -51,7 +45,7 @@ def export_json(repository: Repository) -> bytes:
                 "title": film.title,
                 "year": film.year,
                 "director": film.director,
-                "published": _published_dict(film.published),
+                "published": published_to_dict(film.published),
                 "reviews": [_review_dict(review) for review in reviews],
             }
             for film, reviews in films
@@ -68,7 +62,7 @@ def export_csv(repository: Repository) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for film, reviews in films:
-        published = _published_dict(film.published) or {}
+        published = published_to_dict(film.published) or {}
         head = [film.title, film.year, film.director, *(published.get(f) for f in PUBLISHED_FIELDS)]
         for review in reviews or [None]:
             if review is None:
@@ -229,10 +223,4 @@ def read_import_file(path: Path, *, title: str | None, year: int | None) -> tupl
     return [FilmRecord(title=title, year=year, published=page.published, reviews=page.reviews)], []
 
 
-def read_sample() -> tuple[list[FilmRecord], list[Publication]]:
-    """The bundled sample data (sample_data/critics-sample.json)."""
-    raw = resources.files("sample_data").joinpath(SAMPLE_FILE).read_bytes()
-    return read_json_export(raw, SAMPLE_FILE)
-
-
-__all__ = ["export_json", "export_csv", "read_import_file", "read_json_export", "read_csv_export", "read_sample", "PageError"]
+__all__ = ["export_json", "export_csv", "read_import_file", "read_json_export", "read_csv_export", "PageError"]

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from store.grades import parse_grade
-from store.repository import FILMS, META, PUBLICATIONS, REVIEWS_PREFIX, Repository
+from store.records import FILMS, META, PUBLICATIONS, reviews_table
+from store.repository import Repository
 
 MIN_PER_FILM, MAX_PER_FILM = 5, 150
 
@@ -114,7 +115,7 @@ def generate_tables(films: int, reviews: int, seed: int = 1) -> dict[str, dict[s
             doc["excerpt"] = (" ".join(words)[:length].strip().capitalize() + ".")
             table[str(review_id)] = doc
             review_id += 1
-        tables[f"{REVIEWS_PREFIX}{film_id}"] = table
+        tables[reviews_table(film_id)] = table
     tables[META] = {"1": {"review": review_id, "film": films + 1}}
     return tables
 

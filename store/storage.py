@@ -1,8 +1,8 @@
 """A TinyDB storage that makes each change durable in milliseconds and survives kill -9.
 
-Stock JSONStorage rewrites the whole file in place on every write (a crash leaves it corrupt)
-and CachingMiddleware loses acknowledged writes (see shared/notes/tinydb.md). Here the data
-lives in two files beside each other:
+This is the only module that knows TinyDB's internals (docs/tinydb.md says what the stock
+storage does and why it is not enough; docs/architecture.md has the formats). The data lives
+in two files beside each other:
 
 - ``critics.json``: an atomic snapshot (temp file, fsync, os.replace, fsync of the folder);
 - ``critics.json.journal``: an append-only journal, one checksummed line per committed
@@ -14,6 +14,11 @@ what other processes appended, so two processes never lose each other's writes. 
 line that was torn by a crash is the last one (appends are serialised by the lock); it is
 dropped on open and reported. Compaction folds the journal into a new snapshot, keeping the
 previous snapshot as ``critics.json.bak``.
+
+Two ways in:
+- the repository's: ``put`` / ``remove`` / ``insert_many`` / ``table`` inside ``transaction()``;
+- TinyDB's: ``TinyDB(path, storage=JournaledStorage)``. Outside ``transaction()`` each TinyDB
+  write is its own durable transaction; inside one, it joins it.
 """
 
 from __future__ import annotations
@@ -26,12 +31,10 @@ import threading
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import orjson
-from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
 
 from store.errors import StoreError
 
@@ -39,7 +42,9 @@ SCHEMA_VERSION = 1
 SNAPSHOT_FORMAT = "critics"
 JOURNAL_FORMAT = "critics-journal"
 
-Tables = dict[str, dict[str, dict[str, Any]]]
+Record = dict[str, Any]
+Tables = dict[str, dict[str, Record]]
+_EMPTY: dict[str, Record] = {}
 
 
 class Reloaded(frozenset):
@@ -110,19 +115,6 @@ def _decode_line(line: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-class _JournaledTable(Table):
-    """A TinyDB table that tells the storage which table a write replaced, so a commit
-    journals that table alone instead of comparing every table."""
-
-    def _update_table(self, updater):  # type: ignore[override]
-        self._storage.touch(self.name)
-        super()._update_table(updater)
-
-
-class CriticsDB(TinyDB):
-    table_class = _JournaledTable
-
-
 class JournaledStorage(Storage):
     """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
 
@@ -141,6 +133,7 @@ class JournaledStorage(Storage):
         self._lock_fd: int | None = None
         self._touched: set[str] | None = None
         self._before: dict[str, Any] = {}
+        self._reload_on_rollback = False
         self._stale_journal = False
         self._torn_tail = 0
         self._broken: str | None = None
@@ -153,14 +146,28 @@ class JournaledStorage(Storage):
     # -- TinyDB's Storage interface -------------------------------------------------------
 
     def read(self) -> Tables:
-        return self._tables
+        """What this process holds (``refresh()`` catches up with other processes; every
+        write does so first). A new outer dict each time: TinyDB puts the table it writes
+        into it before calling write(), which tells the changed tables by identity."""
+        return dict(self._tables)
 
     def write(self, data: Tables) -> None:
-        if self._touched is None:
-            raise StoreError("internal error: a write outside a transaction was refused")
-        if data is not self._tables:  # TinyDB hands back the dict read() gave it
-            self._tables.clear()
-            self._tables.update(data)
+        changed = {name for name in data.keys() | self._tables.keys() if data.get(name) is not self._tables.get(name)}
+        if not changed:
+            return
+        if self._touched is not None:  # inside transaction(): the write joins it
+            self._take_tinydb_tables(data, changed)
+            return
+        seen = {name: self._tables.get(name) for name in changed}
+        with self.transaction() as others:
+            for name in changed & others:
+                now = self._tables.get(name)
+                if now is not seen[name] and now != seen[name]:
+                    raise StoreError(
+                        f"could not save to {self.path}: table {name!r} was changed by another process since "
+                        f"it was read; nothing was saved (read it again and retry)"
+                    )
+            self._take_tinydb_tables(data, changed)
 
     def close(self) -> None:
         for fd in (self._journal_fd, self._lock_fd):
@@ -168,12 +175,61 @@ class JournaledStorage(Storage):
                 os.close(fd)
         self._journal_fd = self._lock_fd = None
 
-    def touch(self, table: str) -> None:
+    def _take_tinydb_tables(self, data: Tables, names: set[str]) -> None:
+        # TinyDB's update() changes documents in place, inside tables this storage holds, so
+        # the tables kept for a rollback may already be changed: a failed commit re-reads the
+        # files instead.
+        self._reload_on_rollback = True
+        for name in names:
+            self._stage(name)
+            table = data.get(name)
+            if table:
+                self._tables[name] = table
+            else:
+                self._tables.pop(name, None)
+
+    # -- the repository's interface (inside transaction()) ----------------------------------
+
+    def table(self, name: str) -> Mapping[str, Record]:
+        """One table as held now (empty if it does not exist); never change it in place."""
+        return self._tables.get(name, _EMPTY)
+
+    def table_names(self) -> list[str]:
+        return list(self._tables)
+
+    def touched(self) -> frozenset[str]:
+        """The tables changed so far in the current transaction."""
+        return frozenset(self._touched or ())
+
+    def put(self, name: str, doc_id: int, record: Record) -> None:
+        """Insert or replace one record."""
+        self._writable(name)[str(doc_id)] = record
+
+    def remove(self, name: str, doc_id: int) -> None:
+        table = self._writable(name)
+        del table[str(doc_id)]
+        if not table:
+            del self._tables[name]  # an empty table is no table (as in the snapshot)
+
+    def insert_many(self, name: str, records: Mapping[int, Record]) -> None:
+        self._writable(name).update((str(doc_id), record) for doc_id, record in records.items())
+
+    def _stage(self, name: str) -> None:
         if self._touched is None:
             raise StoreError("internal error: a write outside a transaction was refused")
-        if table not in self._touched:
-            self._touched.add(table)
-            self._before[table] = self._tables.get(table)
+        if name not in self._touched:
+            self._touched.add(name)
+            self._before[name] = self._tables.get(name)
+
+    def _writable(self, name: str) -> dict[str, Record]:
+        """The table to change: on its first change in a transaction a copy replaces it, so the
+        one held before stays as it was (the rollback, and the repository's indexes, keep it)."""
+        first = self._touched is not None and name not in self._touched
+        self._stage(name)
+        table = self._tables.get(name)
+        if first or table is None:
+            table = self._tables[name] = dict(table or ())
+        return table
 
     # -- public -----------------------------------------------------------------------------
 
@@ -187,22 +243,31 @@ class JournaledStorage(Storage):
             changed = self._catch_up_or_repair()
             self._touched = set()
             self._before = {}
+            self._reload_on_rollback = False
             try:
                 yield changed
                 if self._touched:
                     self._commit(self._touched)
             except BaseException:
-                # TinyDB replaces a table's dict on write and the repository never updates a
-                # record in place, so the objects kept by touch() are the state before.
-                for name, table in self._before.items():
-                    if table is None:
-                        self._tables.pop(name, None)
-                    else:
-                        self._tables[name] = table
+                self._roll_back()
                 raise
             finally:
                 self._touched = None
                 self._before = {}
+                self._reload_on_rollback = False
+
+    def _roll_back(self) -> None:
+        """Put back the tables as they were before the transaction (under its lock)."""
+        if self._reload_on_rollback:
+            self._load()
+            return
+        # put/remove/insert_many replaced each table with a copy on its first change and records
+        # are never changed in place, so the tables kept by _stage are the state before.
+        for name, table in self._before.items():
+            if table is None:
+                self._tables.pop(name, None)
+            else:
+                self._tables[name] = table
 
     def refresh(self) -> frozenset[str]:
         """Catch up with what other processes committed; the names of the tables changed."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Callable, Sequence
 
-from store.domain import FilmSummary
+from store.domain import FilmSummary, Review
+from store.text import fold
 
 
 class FilmSort(Enum):
@@ -48,3 +49,17 @@ class FilmList(Sequence[FilmSummary]):
             return self.ids.index(film_id)
         except ValueError:
             return None
+
+
+def sort_reviews(reviews: list[Review], sort: ReviewSort) -> list[Review]:
+    """Reviews in the given order (in place; page order is the order given). Unscored,
+    uncredited and undated reviews come last; ties keep page order."""
+    if sort is ReviewSort.SCORE:
+        reviews.sort(key=lambda r: (r.score is None, -(r.score or 0)))
+    elif sort is ReviewSort.CRITIC:
+        reviews.sort(key=lambda r: (r.critic is None, fold(r.critic or "")))
+    elif sort is ReviewSort.PUBLICATION:
+        reviews.sort(key=lambda r: (r.publication is None, fold(r.publication or "")))
+    elif sort is ReviewSort.DATE:
+        reviews.sort(key=lambda r: r.date or "", reverse=True)
+    return reviews

@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed page (from ../shared, skipped where absent) and fresh databases."""
+"""Shared fixtures: an isolated environment, the seed page (from ../shared, skipped where absent)
+and fresh databases."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "pusher-1996-critic-reviews.txt"
+from tests.places import SEED
 
 
 @pytest.fixture(autouse=True)

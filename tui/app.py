@@ -16,6 +16,7 @@ from textual.theme import Theme
 
 from store.errors import StoreError
 from store.repository import Repository
+from store.sample import open_repository
 from tui.screens.browser import BrowserScreen
 from tui.screens.help import HelpScreen
 from tui.settings import load_settings, save_settings, settings_path_for
@@ -106,7 +107,7 @@ class CriticsApp(App[None]):
             self.call_from_thread(self.browser.show_progress, f"Opening {self._path.name}: {message} …")
 
         try:
-            repository = Repository.open(self._path, seed_sample=self._seed_sample, progress=progress)
+            repository = open_repository(self._path, seed_sample=self._seed_sample, progress=progress)
         except StoreError as error:
             self.call_from_thread(self._failed, str(error))
             return

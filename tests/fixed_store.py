@@ -1,4 +1,5 @@
-"""A small fixed store for the browser's tests and snapshots, built through the Repository API.
+"""A small fixed store for the browser's tests and snapshots, built through the Repository API,
+and the plain functions that drive the browser over it in Pilot tests (fixtures live in conftest.py).
 
 Fixed dates everywhere (and a fixed "today" for the add form) so snapshots never drift."""
 
@@ -9,10 +10,9 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from store.domain import Publication, PublishedSummary, ReviewDraft
-from store.repository import FilmRecord, Repository
+from store.domain import FilmRecord
+from store.repository import Repository
 from tui.app import CriticsApp, make_app
 
 FIXED_TODAY = date(2024, 5, 1)
@@ -124,26 +124,6 @@ def fixed_dir(name: str) -> Path:
 
 def browser(repository: Repository) -> CriticsApp:
     return make_app(repository=repository, today=lambda: FIXED_TODAY)
-
-
-@pytest.fixture
-def store(tmp_path):
-    repository = build_store(tmp_path / "critics.json")
-    yield repository
-    repository.close()
-
-
-@pytest.fixture
-def snapshot_store(request):
-    """The fixed store at a fixed path, so the status line reads the same in every snapshot."""
-    repository = build_store(fixed_dir(request.node.name[:40]) / "critics.json")
-    yield repository
-    repository.close()
-
-
-@pytest.fixture
-def app(store) -> CriticsApp:
-    return browser(store)
 
 
 def screen_text(app: CriticsApp) -> str:

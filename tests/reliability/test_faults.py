@@ -9,7 +9,7 @@ takes the next change once the fault is gone. Three kinds of fault: one failing 
 transient error), every call failing from that step on until cleared (a full disk), and a
 short write followed by ENOSPC (how a disk actually fills up mid-line).
 
-tests/test_storage.py has one fsync-ENOSPC case; this walks every step.
+tests/store/test_storage.py has one fsync-ENOSPC case; this walks every step.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import pytest
 from store.domain import Publication, ReviewDraft
 from store.errors import StoreError
 from store.exchange import export_json
-from store.repository import FilmRecord, Repository
+from store.domain import FilmRecord
+from store.repository import Repository
 from tui.cli import main
 
 FAULTY = ("write", "fsync", "replace", "ftruncate", "open", "link")
@@ -313,7 +314,7 @@ def test_export_to_a_read_only_place_is_one_line_and_writes_nothing(tmp_path, ca
 
 
 async def test_the_browser_shows_a_failed_save_keeps_the_form_and_saves_once_the_disk_recovers(tmp_path):
-    from tui_fixtures import browser, build_store, screen_text
+    from tests.fixed_store import browser, build_store, screen_text
 
     store = build_store(tmp_path / "critics.json")
     app = browser(store)

@@ -2,8 +2,8 @@
 browser open while `critics add` writes from another process shows the new review and never
 drops it with a later edit of its own.
 
-tests/test_storage.py has two writers of 120 reviews with edits and deletes; this is the plain
-300 + 300 case the issue names, checked review by review.
+tests/store/test_storage.py has two writers of 120 reviews with edits and deletes; this is the plain
+300 + 300 case the README promises, checked review by review.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from store.domain import ReviewDraft
 from store.repository import Repository
+from tests.places import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 ADDER = textwrap.dedent(
     """
@@ -91,7 +91,7 @@ def _critics_on_disk(db: Path, title: str = "Pusher") -> dict[str, str]:
 
 
 async def test_the_browser_shows_a_review_added_by_the_cli_and_its_own_edit_keeps_it(tmp_path):
-    from tui_fixtures import browser, build_store, screen_text
+    from tests.fixed_store import browser, build_store, screen_text
 
     store = build_store(tmp_path / "critics.json")
     app = browser(store)
@@ -127,7 +127,7 @@ async def test_the_browser_shows_a_review_added_by_the_cli_and_its_own_edit_keep
 
 
 async def test_an_edit_saved_before_the_browser_refreshes_does_not_drop_the_other_process_review(tmp_path):
-    from tui_fixtures import browser, build_store
+    from tests.fixed_store import browser, build_store
 
     store = build_store(tmp_path / "critics.json")
     app = browser(store)

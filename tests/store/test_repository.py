@@ -6,7 +6,10 @@ import pytest
 
 from store.domain import ReviewClass, ReviewDraft, Verdict
 from store.errors import StoreError, ValidationError
-from store.repository import FilmRecord, FilmSort, Repository, ReviewSort
+from store.domain import FilmRecord
+from store.repository import Repository
+from store.sample import open_repository
+from store.views import FilmSort, ReviewSort
 
 
 def _film_with(repository, title, grades, critic_prefix="Critic", year=2001, publication=None):
@@ -190,7 +193,7 @@ def test_review_class_follows_the_score(repository):
 
 
 def test_the_default_database_starts_with_the_sample_data(tmp_path):
-    with Repository.open(tmp_path / "fresh.json", seed_sample=True) as repository:
+    with open_repository(tmp_path / "fresh.json", seed_sample=True) as repository:
         assert repository.film_count >= 10
         verdicts = {repository.summary(f.film.id).verdict for f in repository.films()}
         assert set(Verdict) <= verdicts and None in verdicts

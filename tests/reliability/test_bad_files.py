@@ -1,7 +1,7 @@
 """Bad files and places, through Repository.open, every `critics` command and the browser.
 
 Each one: a one-line error naming the file and what is wrong, a non-zero exit (the browser: a
-message and exit code 1), and every file left byte-for-byte as it was. tests/test_storage.py
+message and exit code 1), and every file left byte-for-byte as it was. tests/store/test_storage.py
 covers a few damaged snapshots at the Repository level; here are the rest (truncations at
 several points, wrong shapes down to single records, non-UTF-8, read-only places as a real
 unprivileged user) and the command line for all of them.
@@ -25,11 +25,12 @@ import pytest
 
 from store.domain import Publication, ReviewDraft
 from store.errors import StoreError
-from store.repository import FilmRecord, Repository
+from store.domain import FilmRecord
+from store.repository import Repository
 from store.storage import SCHEMA_VERSION
 from tui.cli import main
+from tests.places import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 HEADER = b'{"format":"critics","schema":1,"generation":1,"tables":%d}\n'
 
 

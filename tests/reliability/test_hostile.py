@@ -25,10 +25,12 @@ from rich.cells import cell_len
 
 from store.domain import Publication, PublishedSummary, ReviewDraft
 from store.exchange import export_csv, export_json, read_csv_export, read_json_export
-from store.repository import FilmRecord, FilmSort, Repository, ReviewSort
+from store.domain import FilmRecord
+from store.repository import Repository
+from store.views import FilmSort, ReviewSort
 from store.text import clean_line, clean_paragraphs
+from tests.places import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 MARKUP = "[/foo] [bold red]x[/] [link=http://x]click[/link] [@click=app.quit]q[/] [/]"
 CSI = "\x1b[2J\x1b[31mred\x1b[0m"
@@ -263,7 +265,7 @@ async def test_the_browser_shows_hostile_text_literally_and_keeps_its_layout(hos
 
 async def test_typing_hostile_filters_and_saving_hostile_text_in_the_browser(hostile):
     from tui.app import make_app
-    from tui_fixtures import type_text
+    from tests.fixed_store import type_text
 
     app = make_app(repository=hostile)
     async with app.run_test(size=(100, 30)) as pilot:

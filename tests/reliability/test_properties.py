@@ -21,7 +21,8 @@ from store.domain import Publication, PublishedSummary, ReviewDraft
 from store.errors import StoreError, ValidationError
 from store.exchange import export_csv, export_json, read_csv_export, read_import_file, read_json_export
 from store.pages import Page, PageError, parse_page
-from store.repository import FilmRecord, Repository
+from store.domain import FilmRecord
+from store.repository import Repository
 
 # CRITICS_HYPOTHESIS_EXAMPLES raises the number of examples for a long hunt (default 60).
 EXAMPLES = int(os.environ.get("CRITICS_HYPOTHESIS_EXAMPLES", "60"))

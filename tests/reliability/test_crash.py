@@ -1,7 +1,7 @@
 """Crashes: SIGKILL at random moments during a mixed workload that includes imports, and at
 every single syscall of each kind of write.
 
-tests/test_storage.py already kills a writer doing add/edit/delete/compact; here the workload
+tests/store/test_storage.py already kills a writer doing add/edit/delete/compact; here the workload
 also imports pages and JSON exports (many reviews and a new film in one transaction), so each
 reopen checks that an import is all-or-nothing as well as that every acknowledged change is
 there, nothing is duplicated and nothing nobody wrote appears.
@@ -28,9 +28,10 @@ import pytest
 
 from store.domain import Publication, PublishedSummary, ReviewDraft
 from store.exchange import export_json
-from store.repository import FilmRecord, Repository
+from store.domain import FilmRecord
+from store.repository import Repository
+from tests.places import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def kill_rounds() -> int:
@@ -48,7 +49,8 @@ WORKER = textwrap.dedent(
     from store.domain import ReviewDraft
     from store.exchange import read_json_export
     from store.pages import parse_page
-    from store.repository import FilmRecord, Repository
+    from store.domain import FilmRecord
+    from store.repository import Repository
 
     path, run, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
     rng = random.Random(seed)

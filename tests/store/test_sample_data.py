@@ -2,18 +2,17 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from store.domain import Film, Review, Verdict
 from store.grades import parse_grade
 from store.scoring import summarize
+from tests.places import ROOT
 
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DATA = ROOT / "sample_data"
 SAMPLE = SAMPLE_DATA / "critics-sample.json"
 PAGE = SAMPLE_DATA / "pages" / "the-glass-orchard-critic-reviews.txt"
-SEED = Path("/work/shared/seeds/pusher-1996-critic-reviews.txt")
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +103,8 @@ def test_a_few_critics_review_most_films(sample, all_reviews):
         assert sum(review["critic"] == critic for review in all_reviews) >= films - 1
 
 
-def test_sample_excerpts_are_not_taken_from_the_seed_page(all_reviews):
-    if not SEED.exists():
-        pytest.skip("seed page not available")
-    seed = SEED.read_text(encoding="utf-8")
+def test_sample_excerpts_are_not_taken_from_the_seed_page(all_reviews, seed_page):
+    seed = seed_page.read_text(encoding="utf-8")
     for review in all_reviews:
         assert review["excerpt"] not in seed
 

@@ -1,0 +1,279 @@
+"""The in-memory indexes over the stored records, and the rules that keep them current.
+
+Plain Python over plain dicts (the tables as store/storage.py holds them), so no query scans
+every review and every rule is tested without a database. The rules (docs/architecture.md):
+- a film's reviews are indexed as one table; a changed table replaces the old one, and the
+  old table object is never changed in place, so the difference is what was indexed;
+- caches (summaries, review lists, orders, critic tallies) are dropped for exactly what a
+  change can move: a film's reviews move its summary, its Metascore-based orders and the
+  tallies of every critic who reviewed it; a weight moves every summary and tally;
+- one string object per critic or publication name, shared by all their reviews.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from store import scoring
+from store.domain import Film, FilmSummary, Review
+from store.records import (
+    FILMS,
+    META,
+    PUBLICATIONS,
+    Record,
+    WrongShape,
+    film_from_record,
+    film_of_table,
+    review_from_record,
+)
+from store.scoring import CriticTally, tally_reviews
+from store.text import fold
+from store.views import FilmSort
+
+Table = Mapping[str, Record]
+# Past this many critics without a tally, one pass over every review is cheaper than
+# reading each critic's films (a one-letter filter matches nearly every critic).
+TALLY_SWEEP_AFTER = 50
+
+
+class Indexes:
+    """Films, review locations, critics, publications, id counters, and the caches scored from them."""
+
+    def __init__(self) -> None:
+        self.films: dict[int, Film] = {}
+        self.film_keys: dict[tuple[str, int | None], int] = {}  # (folded title, year) -> film
+        self.folded_titles: dict[int, str] = {}
+        self.film_reviews: dict[int, Table] = {}  # film -> its reviews table as indexed
+        self.review_film: dict[int, int] = {}
+        self.critic_films: dict[str, dict[int, int]] = {}  # critic -> film -> reviews
+        self.critic_folds: dict[str, str] = {}
+        self.publication_counts: dict[str, int] = {}
+        self.weights: dict[str, float] = {}
+        self.publication_ids: dict[str, int] = {}
+        self.next_review = 1
+        self.next_film = 1
+        self._names: dict[str, str] = {}  # one shared string per critic or publication name
+        self._summaries: dict[int, FilmSummary] = {}
+        self._review_lists: dict[int, tuple[Review, ...]] = {}
+        self._tallies: dict[str, CriticTally] = {}
+        self._orders: dict[FilmSort, list[int]] = {}
+
+    @classmethod
+    def build(cls, tables: Mapping[str, Table]) -> "Indexes":
+        """Index a whole database; WrongShape (or a KeyError/TypeError) for a record Critics did not write."""
+        indexes = cls()
+        indexes.load_films(tables.get(FILMS, {}))
+        indexes.load_publications(tables.get(PUBLICATIONS, {}))
+        indexes.load_counters(tables.get(META, {}))
+        for name, table in tables.items():
+            film_id = film_of_table(name)
+            if film_id is not None:
+                indexes.index_film(film_id, table)
+        if indexes.review_film:  # ids only grow, whatever the stored counter says
+            indexes.next_review = max(indexes.next_review, max(indexes.review_film) + 1)
+        return indexes
+
+    # -- keeping them current ---------------------------------------------------------------
+
+    def load_films(self, table: Table) -> None:
+        self.films.clear()
+        self.film_keys.clear()
+        self.folded_titles.clear()
+        for key, record in table.items():
+            self.add_film(film_from_record(key, record))
+        self._summaries.clear()
+        self._orders.clear()
+
+    def add_film(self, film: Film) -> None:
+        folded = fold(film.title)
+        self.films[film.id] = film
+        self.film_keys[(folded, film.year)] = film.id
+        self.folded_titles[film.id] = folded
+        self.next_film = max(self.next_film, film.id + 1)
+
+    def load_publications(self, table: Table) -> None:
+        self.weights = {}
+        self.publication_ids = {}
+        for key, record in table.items():
+            if type(record["name"]) is not str or type(record["weight"]) not in (int, float):
+                raise WrongShape(f"publication {key} has the wrong shape")
+            self.weights[record["name"]] = record["weight"]
+            self.publication_ids[record["name"]] = int(key)
+        self._summaries.clear()
+        self._tallies.clear()
+        self._orders.pop(FilmSort.METASCORE, None)
+
+    def load_counters(self, table: Table) -> None:
+        """Take the stored id counters; ids only grow, so a counter never moves back."""
+        counters = table.get("1", {})
+        next_review, next_film = counters.get("review", 1), counters.get("film", 1)
+        if type(next_review) is not int or type(next_film) is not int:
+            raise WrongShape("its id counters are not numbers")
+        self.next_review = max(self.next_review, next_review)
+        self.next_film = max(self.next_film, next_film)
+
+    def index_film(self, film_id: int, table: Table | None) -> None:
+        """Bring the indexes for one film's reviews in line with its table (add or replace)."""
+        old = self.film_reviews.pop(film_id, None)
+        # This film's Metascore may move, which changes how each of its critics compares.
+        for records in (old, table):
+            if records and self._tallies:
+                for record in records.values():
+                    self._tallies.pop(record.get("critic"), None)
+        if old:
+            self._unindex(film_id, old)
+        self._summaries.pop(film_id, None)
+        self._review_lists.pop(film_id, None)
+        if old is not None or table:
+            self._orders.pop(FilmSort.METASCORE, None)
+            self._orders.pop(FilmSort.REVIEWS, None)
+        if not table:
+            return
+        self.film_reviews[film_id] = table
+        self.review_film.update(dict.fromkeys(map(int, table), film_id))
+        self._index_reviews(film_id, table)
+
+    def _unindex(self, film_id: int, old: Table) -> None:
+        for key, record in old.items():
+            self.review_film.pop(int(key), None)
+            critic = record.get("critic")
+            if critic is not None:
+                films = self.critic_films[critic]
+                films[film_id] -= 1
+                if not films[film_id]:
+                    del films[film_id]
+                    if not films:
+                        del self.critic_films[critic]
+                        self.critic_folds.pop(critic, None)
+            publication = record.get("publication")
+            if publication is not None:
+                self.publication_counts[publication] -= 1
+                if not self.publication_counts[publication]:
+                    del self.publication_counts[publication]
+
+    def _index_reviews(self, film_id: int, table: Table) -> None:
+        critic_films = self.critic_films
+        publication_counts = self.publication_counts
+        names = self._names
+        # One visit per review: check its shape, share repeated names (one string object for
+        # all of a critic's reviews) and index it. Critic and publication are handled inline,
+        # not by a shared helper: this is the hottest loop at open (200,000 passes).
+        try:
+            for key, record in table.items():
+                critic = record.get("critic")
+                publication = record.get("publication")
+                if (
+                    type(record.get("excerpt")) is not str
+                    or type(record.get("score") or 0) is not int
+                    or type(record.get("date") or "") is not str
+                    or type(record.get("grade") or "") is not str
+                ):
+                    raise WrongShape(f"review {key} of film {film_id} has the wrong shape")
+                if critic is not None:
+                    same = names.get(critic)
+                    if same is None:
+                        if type(critic) is not str:
+                            raise WrongShape(f"review {key} of film {film_id} has a 'critic' that is not text")
+                        names[critic] = critic
+                        critic_films[critic] = films = {}
+                        self.critic_folds[critic] = fold(critic)
+                    else:
+                        record["critic"] = critic = same
+                        films = critic_films.get(critic)
+                        if films is None:
+                            critic_films[critic] = films = {}
+                            self.critic_folds[critic] = fold(critic)
+                    films[film_id] = films.get(film_id, 0) + 1
+                if publication is not None:
+                    same = names.get(publication)
+                    if same is None:
+                        if type(publication) is not str:
+                            raise WrongShape(f"review {key} of film {film_id} has a 'publication' that is not text")
+                        names[publication] = publication
+                    else:
+                        record["publication"] = publication = same
+                    publication_counts[publication] = publication_counts.get(publication, 0) + 1
+        except TypeError:  # an unhashable name (a list, say) from a hand-edited file
+            for key, record in table.items():
+                for field in ("critic", "publication"):
+                    if type(record.get(field) or "") is not str:
+                        raise WrongShape(f"review {key} of film {film_id} has a {field!r} that is not text") from None
+            raise
+
+    # -- derived, cached until a change can move them -----------------------------------------
+
+    def weight_of(self, publication: str | None) -> float:
+        if publication is None:
+            return 1.0
+        return self.weights.get(publication, 1.0)
+
+    def summary(self, film_id: int) -> FilmSummary:
+        """The film's summary (the film must exist)."""
+        cached = self._summaries.get(film_id)
+        if cached is None:
+            records = self.film_reviews.get(film_id, {}).values()
+            cached = scoring.summarize_scores(
+                self.films[film_id], [(r.get("score"), r.get("publication")) for r in records], self.weight_of
+            )
+            self._summaries[film_id] = cached
+        return cached
+
+    def reviews(self, film_id: int) -> tuple[Review, ...]:
+        """The film's reviews in id (page) order."""
+        reviews = self._review_lists.get(film_id)
+        if reviews is None:
+            table = self.film_reviews.get(film_id, {})
+            reviews = tuple(review_from_record(int(key), film_id, table[key]) for key in sorted(table, key=int))
+            self._review_lists[film_id] = reviews
+        return reviews
+
+    def order(self, sort: FilmSort) -> list[int]:
+        """Every film's id in the given order (ties broken by title, then id)."""
+        order = self._orders.get(sort)
+        if order is not None:
+            return order
+        titles = self.folded_titles
+        films = self.films
+        if sort is FilmSort.TITLE:
+            key: Callable[[int], Any] = lambda i: (titles[i], films[i].year or 0, i)
+        elif sort is FilmSort.YEAR:
+            key = lambda i: (-(films[i].year or 0), titles[i], i)
+        elif sort is FilmSort.REVIEWS:
+            key = lambda i: (-len(self.film_reviews.get(i, ())), titles[i], i)
+        else:
+            def key(i: int) -> Any:
+                metascore = self.summary(i).metascore
+                return (metascore is None, -(metascore or 0), titles[i], i)
+        order = sorted(films, key=key)
+        self._orders[sort] = order
+        return order
+
+    def tallies(self, critics: list[str]) -> list[CriticTally]:
+        """How each critic scores against each film's Metascore."""
+        missing = {name for name in critics if name not in self._tallies}
+        if len(missing) > TALLY_SWEEP_AFTER:
+            pairs: dict[str, list[tuple[int | None, int | None]]] = {name: [] for name in missing}
+            for film_id, table in self.film_reviews.items():
+                metascore = None
+                for record in table.values():
+                    found = pairs.get(record.get("critic"))
+                    if found is not None:
+                        if metascore is None:
+                            metascore = self.summary(film_id).metascore
+                        found.append((record.get("score"), metascore))
+            for name, found in pairs.items():
+                self._tallies[name] = tally_reviews(found)
+        return [self._tally(name) for name in critics]
+
+    def _tally(self, critic: str) -> CriticTally:
+        tally = self._tallies.get(critic)
+        if tally is None:
+            pairs = []
+            for film_id in self.critic_films.get(critic, {}):
+                metascore = self.summary(film_id).metascore
+                for record in self.film_reviews[film_id].values():
+                    if record.get("critic") == critic:
+                        pairs.append((record.get("score"), metascore))
+            tally = tally_reviews(pairs)
+            self._tallies[critic] = tally
+        return tally

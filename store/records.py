@@ -1,0 +1,185 @@
+"""What the store writes: table names, stored record <-> domain object, and draft validation.
+
+Layout (see docs/architecture.md): table ``films`` (doc id = film id), one table
+``reviews/<film id>`` per film (doc id = review id), ``publications`` (name, weight) and
+``meta`` (id counters). Review ids only grow, so a film's reviews in id order are the order
+they were added (a page's order).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date
+from typing import Any
+
+from store.domain import Film, FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
+from store.errors import ValidationError
+from store.grades import GradeError, parse_grade
+from store.text import clean_line, clean_optional, clean_paragraphs
+
+FILMS, PUBLICATIONS, META = "films", "publications", "meta"
+REVIEWS_PREFIX = "reviews/"
+COUNTERS_ID = 1  # the one record of ``meta``
+MAX_WEIGHT = 100.0
+PUBLISHED_FIELDS = ("verdict", "critics", "positive", "mixed", "negative")
+
+Record = dict[str, Any]
+
+
+class WrongShape(ValueError):
+    """A record in the database that is valid JSON but not what Critics writes."""
+
+
+# -- tables -------------------------------------------------------------------------------
+
+
+def reviews_table(film_id: int) -> str:
+    return f"{REVIEWS_PREFIX}{film_id}"
+
+
+def film_of_table(name: str) -> int | None:
+    """The film whose reviews a table holds, or None for the other tables."""
+    return int(name[len(REVIEWS_PREFIX):]) if name.startswith(REVIEWS_PREFIX) else None
+
+
+# -- films --------------------------------------------------------------------------------
+
+
+def published_to_dict(published: PublishedSummary | None) -> dict[str, Any] | None:
+    """A page's declared summary as stored, exported and printed by `stats --json`."""
+    if published is None:
+        return None
+    return {field: getattr(published, field) for field in PUBLISHED_FIELDS}
+
+
+def film_to_record(film: Film) -> Record:
+    record: Record = {"title": film.title}
+    if film.year is not None:
+        record["year"] = film.year
+    if film.director:
+        record["director"] = film.director
+    if film.published is not None:
+        record["published"] = published_to_dict(film.published)
+    return record
+
+
+def film_from_record(key: str, record: Record) -> Film:
+    published = record.get("published")
+    film = Film(
+        id=int(key),
+        title=record["title"],
+        year=record.get("year"),
+        director=record.get("director"),
+        published=None if published is None else PublishedSummary(**published),
+    )
+    if type(film.title) is not str or type(film.year or 0) is not int or type(film.director or "") is not str:
+        raise WrongShape(f"film {key} has the wrong shape")
+    return film
+
+
+# -- reviews ------------------------------------------------------------------------------
+
+
+def review_from_record(review_id: int, film_id: int, record: Record) -> Review:
+    return Review(
+        id=review_id,
+        film_id=film_id,
+        excerpt=record["excerpt"],
+        critic=record.get("critic"),
+        publication=record.get("publication"),
+        date=record.get("date"),
+        grade=record.get("grade"),
+        score=record.get("score"),
+    )
+
+
+def same_review_key(record: Record) -> tuple:
+    """What makes two reviews the same review (re-imports add nothing)."""
+    return (record.get("critic"), record.get("publication"), record.get("date"), record.get("grade"), record["excerpt"])
+
+
+def validate_draft(draft: ReviewDraft) -> tuple[Record, dict[str, str]]:
+    """The cleaned record of a draft and the reason for each field it gets wrong."""
+    errors: dict[str, str] = {}
+    record: Record = {}
+    excerpt = clean_paragraphs(draft.excerpt)
+    if not excerpt:
+        errors["excerpt"] = "an excerpt is required"
+    for field in ("critic", "publication"):
+        value = clean_optional(getattr(draft, field))
+        if value is not None:
+            record[field] = value
+    when = clean_optional(draft.date)
+    if when is not None:
+        try:
+            if len(when) != 10:
+                raise ValueError
+            date.fromisoformat(when)
+            record["date"] = when
+        except ValueError:
+            errors["date"] = f"'{when}' is not a date: use YYYY-MM-DD"
+    grade = clean_optional(draft.grade)
+    if grade is not None:
+        try:
+            record["score"] = parse_grade(grade)
+            record["grade"] = grade
+        except GradeError as exc:
+            errors["grade"] = str(exc)
+    record["excerpt"] = excerpt
+    return record, errors
+
+
+def clean_year(year: int | str | None) -> int | None:
+    if year is None or year == "":
+        return None
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": f"'{year}' is not a year"}) from None
+    if not 1870 <= value <= 2200:
+        raise ValidationError({"year": f"{value} is not a plausible film year (1870-2200)"})
+    return value
+
+
+def valid_record(draft: ReviewDraft) -> Record:
+    """The record of a valid draft; ValidationError with every field it gets wrong."""
+    record, errors = validate_draft(draft)
+    if errors:
+        raise ValidationError(errors)
+    return record
+
+
+def valid_film_record(film: FilmRecord) -> tuple[FilmRecord, list[Record]]:
+    """A film to import with its reviews' records; the first bad review refuses the import."""
+    reviews = []
+    for number, draft in enumerate(film.reviews, 1):
+        review, errors = validate_draft(draft)
+        if errors:
+            field, reason = next(iter(errors.items()))
+            raise ValidationError({f"{film.title} review {number} {field}": reason})
+        reviews.append(review)
+    if film.published is not None and film.published.verdict is not None:
+        # Text entering the store is cleaned here, whoever built the record.
+        published = dataclasses.replace(film.published, verdict=clean_optional(film.published.verdict))
+        film = dataclasses.replace(film, published=published)
+    return film, reviews
+
+
+def named_publication(publication: Publication) -> Publication:
+    name = clean_line(publication.name)
+    if not name:
+        raise ValidationError({"publication": "a publication name is required"})
+    return Publication(name, publication.weight)
+
+
+def valid_publication(name: str, weight: object) -> Publication:
+    """A publication weight as `critics weight` and the palette set it: 0 to MAX_WEIGHT."""
+    named = named_publication(Publication(name))
+    try:
+        value = float(weight)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValidationError({"weight": f"'{weight}' is not a number"}) from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
+        raise ValidationError({"weight": f"a weight is a number from 0 to {MAX_WEIGHT:g}"})
+    return Publication(named.name, value)
