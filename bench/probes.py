@@ -1,19 +1,17 @@
-"""The processes `critics bench` starts: `python -m tui.bench_probe MODE ARGS...`.
+"""The processes `critics bench` starts: `python -m bench.probes MODE ARGS...`.
 
-Each prints its answer as one JSON line on stdout (progress on stderr). The `launch` probe lives
-here, with nothing imported beyond what the browser itself imports, and is timed from the
-parent's time.monotonic() just before it started this process (one clock for every process on
-Linux), so interpreter start-up and imports count, as they do for a person typing `critics`."""
+Each prints its answer as one JSON line on stdout (progress on stderr). Only the chosen probe's
+module is imported, so the launch probe's process loads nothing beyond what the browser itself
+does and its start-up is timed as a person typing `critics` would see it."""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-SCREEN_SIZE = (120, 40)
+MODES = ("store", "peerfiles", "peers", "app", "launch")
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -22,87 +20,37 @@ def emit(result: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _data_shown(app) -> bool:
-    """The panes show data: the repository is attached, films and the chosen film's reviews are
-    listed and no loading indicator covers them."""
-    try:
-        screen = app.browser
-    except Exception:
-        return False
-    if app.repository is None or screen.repository is None or screen.selected_film is None:
-        return False
-    films, reviews = screen.films, screen.reviews
-    return bool(films.rows) and bool(reviews.rows) and films._cover_widget is None and reviews._cover_widget is None
+def run(mode: str, args: list[str]) -> dict[str, Any]:
+    """The answer of probe mode for its command-line args."""
+    if mode == "launch":
+        from bench.app_probe import probe_launch
 
+        return probe_launch(Path(args[0]), float(args[1]))
+    from bench.common import Runs
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. VmHWM belongs to the process image, so unlike
-    ru_maxrss it does not carry over the parent's peak through fork + exec."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
+    if mode == "store":
+        from bench.store_probe import probe_store
 
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+        return probe_store(Path(args[0]), Runs.from_arg(args[1]))
+    if mode == "peerfiles":
+        from bench.peer_probe import probe_peer_files
 
+        return probe_peer_files(Path(args[0]), Path(args[1]))
+    if mode == "peers":
+        from bench.peer_probe import probe_peers
 
-def probe_launch(path: Path, launched: float) -> dict[str, Any]:
-    """Launch the app headless on path: ms from launch to its first frame and to the first frame
-    showing data (first_paint, ready), and the process's peak RSS once ready.
+        return probe_peers(Path(args[0]), Path(args[1]), args[2], Runs.from_arg(args[3]))
+    from bench.app_probe import probe_app
 
-    A frame is a call of App._display, which the screen makes for every frame it composes
-    (headless or not; headless only skips writing it to a terminal)."""
-    from tui.app import make_app
-
-    app = make_app(path=path)
-    marks: dict[str, float] = {}
-    original = app._display
-
-    def display(screen, renderable) -> None:
-        original(screen, renderable)
-        if renderable is None:
-            return
-        now = time.monotonic()
-        marks.setdefault("first_paint", now)
-        if "ready" not in marks and _data_shown(app):
-            marks["ready"] = now
-            app.call_later(app.exit)
-
-    app._display = display  # type: ignore[method-assign]
-    app.run(headless=True, size=SCREEN_SIZE)
-    if app.error is not None:
-        raise RuntimeError(app.error)
-    if "ready" not in marks:
-        raise RuntimeError("the app exited before showing data")
-    return {
-        "ms": {key: round((marks[key] - launched) * 1000, 3) for key in ("first_paint", "ready")},
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-    }
+    return probe_app(Path(args[0]), Runs.from_arg(args[1]))
 
 
 def main(argv: list[str]) -> int:
     mode, *args = argv
-    if mode == "launch":
-        emit(probe_launch(Path(args[0]), float(args[1])))
-        return 0
-    from tui.bench import probe_app, probe_peer_files, probe_peers, probe_store, runs_from_arg
-
-    if mode == "store":
-        emit(probe_store(Path(args[0]), runs_from_arg(args[1])))
-    elif mode == "peerfiles":
-        emit(probe_peer_files(Path(args[0]), Path(args[1])))
-    elif mode == "peers":
-        emit(probe_peers(Path(args[0]), Path(args[1]), args[2], runs_from_arg(args[3])))
-    elif mode == "app":
-        emit(probe_app(Path(args[0]), runs_from_arg(args[1])))
-    else:
-        print(f"bench_probe: unknown mode {mode!r}", file=sys.stderr)
+    if mode not in MODES:
+        print(f"bench.probes: unknown mode {mode!r}", file=sys.stderr)
         return 2
+    emit(run(mode, args))
     return 0
 
 

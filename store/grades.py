@@ -11,6 +11,8 @@ Conventions (none of them is published anywhere, so they are fixed here and test
   and carry on below C+ in the same steps; F is 0.
 - Words ("Recommended") are rejected: a personal tool never invents a score.
 - Arithmetic is exact (Fraction), rounded half up: 2.5/4 is 62.5, which becomes 63.
+
+Which conversions are published and which are ours: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ ACCEPTED_FORMATS = (
     "or a letter grade A+ to F"
 )
 
-STARS_WITHOUT_SCALE = 4  # newspaper convention for "***" and "★★★½"
+STARS_WITHOUT_SCALE = 4  # newspaper convention for "***" and "★★★½" (docs/scoring.md)
 
 LETTER_GRADES: dict[str, int] = {
     "a+": 100, "a": 100, "a-": 91,

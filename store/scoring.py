@@ -1,7 +1,8 @@
 """What critic scores add up to: review classes, Metascores, verdicts and critic profiles.
 
 The Metascore here is the plain weighted mean of the scored reviews, rounded half up.
-Metacritic also "grades on a curve" for films; we do not, and say so.
+Metacritic also "grades on a curve" for films; we do not, and say so. Rules, bands and
+sources: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from store.domain import (
 )
 from store.grades import round_half_up
 
-MIN_SCORED_FOR_METASCORE = 4  # Metacritic shows "tbd" below 4 critic reviews
+MIN_SCORED_FOR_METASCORE = 4  # Metacritic shows "tbd" below 4 critic reviews (docs/scoring.md)
 # A critic "agrees with the consensus" within 5 points: about half a letter-grade step
 # (B to B+ is 8 points), so rounding in either grade does not read as disagreement.
 SAME_MARGIN = 5

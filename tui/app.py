@@ -40,7 +40,7 @@ def _publication_commands():
 
 
 # Past this many reviews, freezing the loaded objects out of the garbage collector's view
-# trims its pauses (textual8.md).
+# trims its pauses (docs/textual.md).
 FREEZE_AFTER_REVIEWS = 50_000
 
 

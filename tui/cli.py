@@ -1,6 +1,8 @@
 """The `critics` command: the browser by default, and import/add/stats/export for scripts.
 
-Only the browser imports textual; every other command stays quick to start."""
+Every subcommand names its handler with set_defaults(handler=...); no subcommand opens the
+browser. Only the browser imports textual, and only `critics bench` imports the bench: every
+other command stays quick to start."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
-from store.domain import FilmSummary, ReviewDraft
+from store.domain import CriticProfile, FilmSummary, ReviewDraft
 from store.errors import StoreError
 from store.locations import resolve_database
+from store.records import published_to_dict
 from store.text import clean_line
 
 
@@ -35,16 +38,19 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="critics", description="Browse, score and keep film critic reviews in your terminal.")
     _add_db(parser)
+    parser.set_defaults(handler=cmd_browse)  # no subcommand: the browser
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     browse = commands.add_parser("browse", help="open the browser (the default)")
     _add_db(browse)
+    browse.set_defaults(handler=cmd_browse)
 
     imp = commands.add_parser("import", help="import a critic-review page, or a Critics JSON/CSV export")
     imp.add_argument("page", metavar="PAGE", help="a critic-review page (text), or an export (.json/.csv)")
     imp.add_argument("--title", help="the film's title (a page does not name its film)")
     imp.add_argument("--year", type=int, help="the film's year")
     _add_db(imp)
+    imp.set_defaults(handler=cmd_import)
 
     add = commands.add_parser("add", help="add one review (prints its id once it is on disk)")
     add.add_argument("--film", required=True, metavar="TITLE")
@@ -55,29 +61,46 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
     add.add_argument("--excerpt", required=True, metavar="TEXT")
     _add_db(add)
+    add.set_defaults(handler=cmd_add)
 
     stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
     stats.add_argument("--film", metavar="TITLE")
     stats.add_argument("--critic", metavar="NAME", help="films that critic reviewed, and the critic's profile")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     _add_db(stats)
+    stats.set_defaults(handler=cmd_stats)
 
     export = commands.add_parser("export", help="everything, as JSON or CSV (imports back identically)")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     _add_db(export)
+    export.set_defaults(handler=cmd_export)
 
     weight = commands.add_parser("weight", help="set a publication's weight in the Metascore (default 1.0)")
     weight.add_argument("publication", metavar="PUBLICATION")
     weight.add_argument("weight", metavar="WEIGHT", type=float)
     _add_db(weight)
+    weight.set_defaults(handler=cmd_weight)
 
     compact = commands.add_parser("compact", help="fold the journal into a fresh snapshot (keeps a .bak)")
     _add_db(compact)
+    compact.set_defaults(handler=cmd_compact)
 
-    from tui.bench_cli import add_commands  # generate and bench: no textual at import time
+    generate = commands.add_parser("generate", help="write a synthetic database (for benchmarks)")
+    generate.add_argument("--films", type=int, required=True, metavar="F")
+    generate.add_argument("--reviews", type=int, required=True, metavar="R")
+    generate.add_argument("--seed", type=int, default=1, metavar="N")
+    generate.add_argument("--db", metavar="PATH", required=True, help="a new database file")
+    generate.set_defaults(handler=cmd_generate)
 
-    add_commands(commands, _add_db)
+    bench = commands.add_parser(
+        "bench", help="measure load, writes, queries and the browser on a fresh synthetic store, beside TinyDB, sqlite3 and orjson"
+    )
+    bench.add_argument("--reviews", type=int, default=200_000, metavar="R", help="reviews to generate (default 200000)")
+    bench.add_argument("--films", type=int, default=None, metavar="F", help="films to generate (default R/20)")
+    bench.add_argument("--seed", type=int, default=1, metavar="N")
+    bench.add_argument("--json", action="store_true", help="print the numbers as JSON (progress still goes to stderr)")
+    bench.set_defaults(handler=cmd_bench)
     return parser
 
 
@@ -126,7 +149,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def _summary_json(summary: FilmSummary) -> dict[str, Any]:
-    published = summary.film.published
+    """A film's summary as `stats --json` prints it."""
     return {
         "title": summary.film.title,
         "year": summary.film.year,
@@ -140,13 +163,16 @@ def _summary_json(summary: FilmSummary) -> dict[str, Any]:
             "negative": summary.distribution.negative,
             "unscored": summary.distribution.unscored,
         },
-        "published": None if published is None else {
-            "verdict": published.verdict,
-            "critics": published.critics,
-            "positive": published.positive,
-            "mixed": published.mixed,
-            "negative": published.negative,
-        },
+        "published": published_to_dict(summary.film.published),  # as the store writes and exports it
+    }
+
+
+def _profile_json(profile: CriticProfile) -> dict[str, Any]:
+    """A critic's profile as `stats --json --critic` prints it."""
+    return {
+        "name": profile.name, "names": list(profile.names), "reviews": profile.reviews,
+        "scored": profile.scored, "mean": profile.mean, "higher": profile.higher,
+        "same": profile.same, "lower": profile.lower, "mean_difference": profile.mean_difference,
     }
 
 
@@ -167,11 +193,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         document: dict[str, Any] = {"films": [_summary_json(f) for f in films]}
         if profile is not None:
-            document["critic"] = {
-                "name": profile.name, "names": list(profile.names), "reviews": profile.reviews,
-                "scored": profile.scored, "mean": profile.mean, "higher": profile.higher,
-                "same": profile.same, "lower": profile.lower, "mean_difference": profile.mean_difference,
-            }
+            document["critic"] = _profile_json(profile)
         sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
         return 0
     # Text from the database is cleaned again for the terminal: one written by another program
@@ -245,24 +267,40 @@ def cmd_browse(args: argparse.Namespace) -> int:
     return run_browser(path, seed_sample=is_default)
 
 
-COMMANDS = {
-    None: cmd_browse,
-    "browse": cmd_browse,
-    "import": cmd_import,
-    "add": cmd_add,
-    "stats": cmd_stats,
-    "export": cmd_export,
-    "weight": cmd_weight,
-    "compact": cmd_compact,
-}
+def cmd_generate(args: argparse.Namespace) -> int:
+    from store.generator import generate
+
+    size = generate(Path(args.db).expanduser(), args.films, args.reviews, args.seed)
+    print(f"generated {size.reviews} reviews of {size.films} films in {args.db}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from store.generator import MAX_PER_FILM, MIN_PER_FILM
+
+    from bench.runner import MIN_FILMS, default_films, render_table, run_bench  # the one import of bench from tui: critics bench starts it (lazily)
+
+    films = args.films if args.films is not None else default_films(args.reviews)
+    if films < MIN_FILMS or args.reviews < films * MIN_PER_FILM or args.reviews > films * MAX_PER_FILM:
+        raise StoreError(
+            f"bench needs at least {MIN_FILMS} films and {MIN_PER_FILM}-{MAX_PER_FILM} reviews a film "
+            f"(got {args.reviews} reviews over {films} films)"
+        )
+    result = run_bench(args.reviews, films, seed=args.seed)
+    if args.json:
+        import json
+
+        print(json.dumps(result.to_json()))
+    else:
+        print(render_table(result))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        handler = COMMANDS.get(args.command) or getattr(args, "handler")
-        return handler(args)
+        return args.handler(args)
     except StoreError as exc:
         print(f"critics: error: {clean_line(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, CommandError) else 1

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.content import Content
 
 # The store strips control characters on the way in; this is the second fence, so a hand-edited
-# database cannot clear a real terminal (ESC) or break a row (newline).
+# database cannot clear a real terminal (ESC) or break a row (newline). See docs/textual.md.
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u0085\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r" {2,}")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
-from tui.bench import MS_KEYS, PEER_KEYS, BenchResult, Runs, default_films, render_table
+from bench.common import MS_KEYS, PEER_KEYS, BenchResult, Runs
+from bench.runner import default_films, render_table
+from tests.places import ROOT
 
 
 def _is_number(value: object) -> bool:
@@ -62,3 +65,40 @@ def test_the_readable_table_shows_ratios_and_targets():
     assert "sqlite3 1.00 (1.00x)" in table
     for key in (*MS_KEYS, "peak_rss_mb"):
         assert key in table
+
+
+def test_the_cli_and_the_browser_do_not_import_the_bench():
+    code = "import tui.app, tui.cli, sys; assert not any(m == 'bench' or m.startswith('bench.') for m in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_only_import_of_bench_in_tui_is_critics_bench():
+    imports = [
+        (path.relative_to(ROOT).as_posix(), line.strip())
+        for path in sorted((ROOT / "tui").rglob("*.py"))
+        for line in path.read_text().splitlines()
+        if re.match(r"\s*(from|import)\s+bench\b", line)
+    ]
+    assert imports == [(
+        "tui/cli.py",
+        "from bench.runner import MIN_FILMS, default_films, render_table, run_bench"
+        "  # the one import of bench from tui: critics bench starts it (lazily)",
+    )]
+
+
+def test_bench_modules_import_each_other_one_way_and_only_textual_hooks_names_private_textual():
+    # Who imports whom inside bench/, read from the source (imports inside functions included).
+    graph = {}
+    for path in (ROOT / "bench").glob("*.py"):
+        source = path.read_text()
+        graph[path.stem] = set(re.findall(r"^\s*from bench\.(\w+) import", source, flags=re.MULTILINE))
+        if path.stem != "textual_hooks":  # no private attribute (App._display, ...) nor private import elsewhere
+            assert not re.search(r"\._[a-z]|import _", source), path.name
+    assert "common" in graph and not graph["common"] and not graph["textual_hooks"]
+
+    def reachable(node, target, seen):
+        return any(n == target or (n not in seen and reachable(n, target, seen | {n})) for n in graph.get(node, ()))
+
+    assert not [name for name in graph if reachable(name, name, set())]  # no cycles
+    assert "probes" not in set().union(*graph.values())  # the runner starts probes by module name only

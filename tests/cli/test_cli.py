@@ -135,3 +135,13 @@ def test_generate_writes_a_realistic_store_quickly(tmp_path):
     assert 50 <= unscored <= 160  # about 10%
     again = critics("generate", "--films", "50", "--reviews", "1000", "--seed", "3", "--db", str(target))
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_every_command_names_its_handler_and_no_command_opens_the_browser():
+    from tui import cli
+
+    parser = cli.build_parser()
+    assert parser.parse_args([]).handler is cli.cmd_browse
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name, subparser in commands.items():
+        assert subparser.get_default("handler") is getattr(cli, f"cmd_{name}"), name

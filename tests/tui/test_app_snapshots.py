@@ -1,10 +1,10 @@
-"""SVG snapshots of the browser on the fixed store (update with: pytest tests/test_app_snapshots.py --snapshot-update)."""
+"""SVG snapshots of the browser on the fixed store (update with: pytest tests/tui/test_app_snapshots.py --snapshot-update)."""
 
 from __future__ import annotations
 
 from textual.widgets import Input
 
-from tui_fixtures import browser, profile_settled, snapshot_store, type_text  # noqa: F401  (fixture)
+from tests.fixed_store import browser, profile_settled, type_text
 
 
 def steady_cursor(pilot) -> None:

@@ -1,0 +1,150 @@
+"""The readable table `critics bench` prints: each measure beside its peers and its target."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bench.common import MS_KEYS, PEER_KEYS, SCREEN_SIZE, BenchResult
+
+# The issue's targets hold at this size (200,000 reviews, 10,000 films, a 2-core machine).
+TARGET_REVIEWS = 200_000
+
+# measure -> (peer key, what the target is: a ratio to that peer or an absolute bound)
+TARGETS: dict[str, tuple[str, float, str]] = {
+    "add": ("ratio:sqlite_insert_commit", 2.0, "<= 2x sqlite3 insert+commit"),
+    "load": ("ratio:orjson_loads", 1.5, "<= 1.5x orjson.loads"),
+    "critic_filter": ("ms", 1.0, "<= 1 ms"),
+    "filter_keystroke": ("ms", 50.0, "<= 50 ms"),
+    "film_select": ("ms", 50.0, "<= 50 ms"),
+    "first_paint": ("ms", 500.0, "<= 0.5 s"),
+    "ready": ("ms", 1500.0, "<= 1.5 s"),
+    "peak_rss_mb": ("mb", 400.0, "<= 400 MB"),
+}
+
+# measure -> the peers it is compared with (ratio = ours / peer)
+PEERS_OF: dict[str, tuple[str, ...]] = {
+    "load": ("orjson_loads", "tinydb_jsonstorage_load"),
+    "add": ("sqlite_insert_commit", "tinydb_jsonstorage_insert"),
+    "edit": ("sqlite_insert_commit", "tinydb_jsonstorage_insert"),
+    "delete": ("sqlite_insert_commit", "tinydb_jsonstorage_insert"),
+    "critic_filter": ("sqlite_search", "tinydb_jsonstorage_search"),
+}
+PEER_LABELS = {
+    "orjson_loads": "orjson",
+    "tinydb_jsonstorage_load": "TinyDB",
+    "tinydb_jsonstorage_insert": "TinyDB",
+    "tinydb_jsonstorage_search": "TinyDB",
+    "sqlite_insert_commit": "sqlite3",
+    "sqlite_search": "sqlite3",
+}
+
+
+def target_status(result: BenchResult, measure: str) -> tuple[str, bool] | None:
+    """(the target, met?) for a measure that has one."""
+    if measure not in TARGETS:
+        return None
+    kind, bound, label = TARGETS[measure]
+    if kind.startswith("ratio:"):
+        peer = result.peers_ms[kind.split(":", 1)[1]]
+        value = result.ms[measure] / peer if peer else float("inf")
+    elif kind == "mb":
+        value = result.peak_rss_mb
+    else:
+        value = result.ms[measure]
+    return label, value <= bound
+
+
+def _fmt_ms(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _fmt_ratio(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}x"
+    if value >= 10:
+        return f"{value:.1f}x"
+    if value >= 0.01:
+        return f"{value:.2f}x"
+    return f"1/{1 / value:,.0f}" if value > 0 else "-"
+
+
+def render_table(result: BenchResult) -> str:
+    """Every measure with its runs, peers and target; then the peers alone, then notes on what was measured."""
+    runs = result.runs
+    notes = result.notes
+    lines = [
+        f"critics bench: {result.reviews:,} reviews, {result.films:,} films (seed {notes['seed']}); "
+        f"{notes['machine']}; wall-clock ms, median of the runs shown (n)",
+    ]
+    if result.reviews != TARGET_REVIEWS:
+        lines.append(f"(the targets are set for {TARGET_REVIEWS:,} reviews; shown here for reference)")
+    lines.append("")
+    header = f"{'measure':<17} {'ms':>9} {'n':>4}   {'vs peers: peer ms (ours/peer)':<48} {'target':<28} {'':<6}"
+    lines += [header, "-" * len(header.rstrip())]
+    spread = notes["spread"]
+    for measure in MS_KEYS:
+        value = result.ms[measure]
+        peers = []
+        for peer in PEERS_OF.get(measure, ()):
+            peer_ms = result.peers_ms[peer]
+            ratio = value / peer_ms if peer_ms else float("inf")
+            peers.append(f"{PEER_LABELS[peer]} {_fmt_ms(peer_ms)} ({_fmt_ratio(ratio)})")
+        status = target_status(result, measure)
+        target, verdict = (status[0], "met" if status[1] else "MISSED") if status else ("", "")
+        lines.append(
+            f"{measure:<17} {_fmt_ms(value):>9} {spread[measure]['n']:>4}   {', '.join(peers):<48} {target:<28} {verdict}"
+        )
+    status = target_status(result, "peak_rss_mb")
+    assert status is not None
+    lines.append(
+        f"{'peak_rss_mb':<17} {result.peak_rss_mb:>9.1f} {len(notes['peak_rss_runs']):>4}   {'':<48} "
+        f"{status[0]:<28} {'met' if status[1] else 'MISSED'}"
+    )
+    lines += ["", "peers, same data, same run:"]
+    peer_spread = notes["peer_spread"]
+    labels = {
+        "tinydb_jsonstorage_load": "stock TinyDB JSONStorage: open + read all",
+        "tinydb_jsonstorage_insert": "stock TinyDB JSONStorage: one insert",
+        "tinydb_jsonstorage_search": "stock TinyDB JSONStorage: one search (critic == name, film ids)",
+        "sqlite_insert_commit": "sqlite3 insert + commit (synchronous=FULL)",
+        "sqlite_search": "sqlite3 indexed search (SELECT DISTINCT film_id WHERE critic = ?)",
+        "orjson_loads": "orjson.loads of every snapshot line (file read included)",
+    }
+    for key in PEER_KEYS:
+        lines.append(f"  {labels[key]:<68} {_fmt_ms(result.peers_ms[key]):>9} ms  (n={peer_spread[key]['n']})")
+    slow = ", ".join(f"{item['typed']!r} {item['ms']:.0f} ms" for item in notes["slowest_keystrokes"])
+    sizes = notes["sizes_mb"]
+    lines += ["", "notes:"]
+    slowest_runs = "fewer at this size: each takes about a second" if runs.chatty else "the same at every small size"
+    notes_text = [
+        f"critic_filter: films(critic={notes['critic']!r}), the most prolific critic: {notes['critic_films']} films "
+        f"({notes['critic_reviews']} reviews). The peers give the same answer: sqlite3 SELECT DISTINCT film_id "
+        f"... WHERE critic = ? ({notes['found']['sqlite']} films), TinyDB search then the film ids "
+        f"({notes['found']['tinydb']}); sqlite3 fetching that critic's {notes['found']['sqlite_rows']} whole rows "
+        f"takes {_fmt_ms(notes['sqlite_rows_ms'])} ms.",
+        f"filter_keystroke: every key typing {', '.join(map(repr, notes['critics_typed']))} into the critic "
+        f"filter (c), to the first frame showing the filtered lists; p90 {spread['filter_keystroke']['p90']:.1f} ms; "
+        f"slowest: {slow}.",
+        f"film_select: j in the films list, to the first frame showing that film's reviews and gauge; "
+        f"p90 {spread['film_select']['p90']:.1f} ms.",
+        f"Until the screen is quiet (every follow-up frame drawn: footer, suggestion, scrollbar): "
+        f"film_select {notes['quiet_ms']['film_select']:.1f} ms, filter_keystroke "
+        f"{notes['quiet_ms']['filter_keystroke']:.1f} ms.",
+        f"first_paint, ready, peak_rss_mb: {len(notes['peak_rss_runs'])} fresh processes launching the app "
+        f"headless ({SCREEN_SIZE[0]}x{SCREEN_SIZE[1]}), timed from launch, after one warm-up launch "
+        f"(first_paint {notes['warm_up']['first_paint']:.0f} ms, ready {notes['warm_up']['ready']:.0f} ms); "
+        f"peak RSS per run {notes['peak_rss_runs']} MB.",
+        f"runs: load {runs.load}, add/edit/delete {runs.writes} each, critic_filter {runs.critic_filter}, "
+        f"film_select {runs.film_select}, launches {runs.launches}, orjson {runs.orjson}, sqlite3 {runs.sqlite}, "
+        f"TinyDB {runs.tinydb} each ({slowest_runs}).",
+        f"files: snapshot {sizes['snapshot']} MB, TinyDB {sizes['tinydb']} MB, sqlite3 {sizes['sqlite']} MB; "
+        f"generated in {notes['generate_s']} s; whole bench {notes['total_s']} s; 1-minute load average "
+        f"{notes['load_average'][0]} before, {notes['load_average'][1]} after.",
+    ]
+    for text in notes_text:
+        lines.append(textwrap.fill(text, width=110, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(lines)

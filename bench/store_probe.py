@@ -1,0 +1,92 @@
+"""The store probe: load, add, edit, delete and critic_filter through the Repository, in-process."""
+
+from __future__ import annotations
+
+import gc
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import SAMPLE_EXCERPT, Runs, median_ms, say, spread_of, step
+
+
+def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
+    """load, add, edit, delete and critic_filter on the store at path."""
+    from store.domain import ReviewDraft
+    from store.repository import Repository
+    from store.views import FilmSort
+
+    from tui.app import FREEZE_AFTER_REVIEWS
+
+    loads = []
+    repository = None
+    for number in range(runs.load):
+        step(runs, "load", number, runs.load)
+        if repository is not None:
+            repository.close()
+            repository = None
+        gc.collect()
+        start = time.perf_counter()
+        repository = Repository.open(path)
+        loads.append(time.perf_counter() - start)
+    assert repository is not None
+    # As the app does after loading a large store: keep the loaded objects out of the GC's sight.
+    if repository.review_count > FREEZE_AFTER_REVIEWS:
+        gc.collect()
+        gc.freeze()
+
+    critics = repository.critics()
+    # The most prolific critic: the filter with the most films to collect.
+    repository.films(FilmSort.TITLE)  # the title order is built once, as the app's first screen does
+    counts = {name: len(repository.films(FilmSort.TITLE, critic=name)) for name in critics}
+    critic = max(critics, key=lambda name: (counts[name], name))
+    filters = []
+    listed = 0
+    say(f"critic_filter x{runs.critic_filter} ({critic}, the most prolific critic)")
+    for _ in range(runs.critic_filter):
+        start = time.perf_counter()
+        films = repository.films(FilmSort.TITLE, critic=critic)
+        listed = len(films)
+        filters.append(time.perf_counter() - start)
+
+    film_ids = list(repository.films(FilmSort.TITLE).ids)
+    adds, edits, deletes = [], [], []
+    say(f"add, edit, delete x{runs.writes}")
+    for number in range(runs.writes):
+        film_id = film_ids[(number * 7919) % len(film_ids)]
+        draft = ReviewDraft(SAMPLE_EXCERPT, critic, "Kino Review", "2024-05-01", "B+")
+        start = time.perf_counter()
+        review = repository.add_review(film_id, draft)
+        adds.append(time.perf_counter() - start)
+        changed = ReviewDraft(SAMPLE_EXCERPT + " Revised.", critic, "Kino Review", "2024-05-02", "3.5/4")
+        start = time.perf_counter()
+        repository.edit_review(review.id, changed)
+        edits.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        repository.delete_review(review.id)
+        deletes.append(time.perf_counter() - start)
+    result = {
+        "reviews": repository.review_count,
+        "films": repository.film_count,
+        "critic": critic,
+        "critic_films": listed,
+        "critic_reviews": sum(1 for _ in _critic_reviews(repository, critic)),
+        "ms": {
+            "load": median_ms(loads),
+            "add": median_ms(adds),
+            "edit": median_ms(edits),
+            "delete": median_ms(deletes),
+            "critic_filter": median_ms(filters),
+        },
+        "spread": {
+            "load": spread_of(loads), "add": spread_of(adds), "edit": spread_of(edits),
+            "delete": spread_of(deletes), "critic_filter": spread_of(filters),
+        },
+    }
+    repository.close()
+    return result
+
+
+def _critic_reviews(repository, critic: str):
+    for film in repository.films(critic=critic).ids:
+        yield from repository.reviews(film, critic=critic)
