@@ -1,4 +1,4 @@
-"""The browser driven from the keyboard with Pilot: every flow of issue 3 on a small fixed store."""
+"""The browser driven from the keyboard with Pilot: every flow a person uses, on a small fixed store."""
 
 from __future__ import annotations
 
@@ -6,23 +6,22 @@ import json
 
 from textual.widgets import Input
 
-from store.repository import FilmSort, Repository, ReviewSort
+from store.repository import Repository
+from store.views import FilmSort, ReviewSort
 from tui.app import CriticsApp, make_app
 from tui.messages import CriticFilterChanged, FilmChosen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.settings import settings_path_for
-from tui_fixtures import (  # noqa: F401  (fixtures)
+from tests.fixed_store import (
     FIXED_TODAY,
     HOSTILE_CRITIC,
     HOSTILE_TITLE,
     STAFF,
-    app,
     browser,
     profile_settled,
     screen_text,
     shows,
-    store,
     type_text,
 )
 
@@ -595,7 +594,7 @@ async def test_the_footer_shows_the_keys_of_the_focused_pane(app):
 
 
 async def test_a_path_opens_in_a_worker_and_fills_the_panes(tmp_path):
-    from tui_fixtures import build_store
+    from tests.fixed_store import build_store
 
     build_store(tmp_path / "critics.json").close()
     app = make_app(path=tmp_path / "critics.json")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_fixtures import build_store
+from tests.fixed_store import build_store
 
 TMUX = shutil.which("tmux")
 # The console script of the environment running the tests, else whatever `critics` is on PATH.

@@ -1,4 +1,5 @@
-"""The main screen: films, the distribution gauge (or a critic's profile) and reviews, with one handler per intent."""
+"""The main screen: films, the distribution gauge (or a critic's profile) and reviews. It builds and
+fills the panes; one handler per intent asks the session (tui/session.py) and draws its answer."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from textual.timer import Timer
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input
 
-from store.domain import Review
 from store.errors import StoreError, ValidationError
 from store.views import FilmSort, ReviewSort
 from tui.messages import (
@@ -34,7 +34,7 @@ from tui.messages import (
 )
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
-from tui.undo import Added, Deleted, Edited, UndoHistory
+from tui.session import FILM_SORTS, REVIEW_SORTS, BrowserSession, Outcome
 from tui.widgets.film_list import FilmList
 from tui.widgets.gauge import CriticProfileView, DistributionGauge
 from tui.widgets.query_bar import QueryBar
@@ -46,27 +46,10 @@ from tui.widgets.focus import focus_now
 if TYPE_CHECKING:
     from store.repository import Repository
 
-FILM_SORT_NAMES = {
-    FilmSort.TITLE: "title",
-    FilmSort.METASCORE: "Metascore",
-    FilmSort.YEAR: "year",
-    FilmSort.REVIEWS: "reviews",
-}
-REVIEW_SORT_NAMES = {
-    ReviewSort.PAGE: "page order",
-    ReviewSort.SCORE: "score",
-    ReviewSort.CRITIC: "critic",
-    ReviewSort.PUBLICATION: "publication",
-    ReviewSort.DATE: "date",
-}
 REFRESH_SECONDS = 2.0
 OPENING_TEXT = "Opening the database …"
 PROFILE_DELAY = 0.15  # seconds of no typing before the critic profile is computed
 PROFILE_MAX_CRITICS = 50  # more critics than this match: no combined profile
-
-
-def next_in(order: list, current: object) -> object:
-    return order[(order.index(current) + 1) % len(order)]
 
 
 class SummaryPane(VerticalScroll):
@@ -93,14 +76,8 @@ class BrowserScreen(Screen[None]):
 
     def __init__(self, *, today: Callable[[], date] = date.today) -> None:
         super().__init__()
-        self.repository: Repository | None = None
         self.today = today
-        self.film_sort = FilmSort.TITLE
-        self.review_sort = ReviewSort.PAGE
-        self.critic_query = ""
-        self.title_query = ""
-        self.selected_film: int | None = None
-        self.history = UndoHistory()
+        self.session = BrowserSession()
         self._last_focus = "films"
         self._binding_state: tuple[bool, ...] = ()
         self._profile_timer: Timer | None = None
@@ -129,6 +106,32 @@ class BrowserScreen(Screen[None]):
         # the opening worker for the GIL and slow a large store's load by a third.
         for pane in (self.films, self.reviews_pane.list):
             pane.empty_text = OPENING_TEXT
+
+    # -- the session's state, read by the command palette, the tests and the benchmark ----------
+
+    @property
+    def repository(self) -> Repository | None:
+        return self.session.repository
+
+    @property
+    def selected_film(self) -> int | None:
+        return self.session.selected_film
+
+    @property
+    def critic_query(self) -> str:
+        return self.session.critic_query
+
+    @property
+    def title_query(self) -> str:
+        return self.session.title_query
+
+    @property
+    def film_sort(self) -> FilmSort:
+        return self.session.film_sort
+
+    @property
+    def review_sort(self) -> ReviewSort:
+        return self.session.review_sort
 
     # -- parts ---------------------------------------------------------------------------------
 
@@ -171,7 +174,7 @@ class BrowserScreen(Screen[None]):
 
     def attach(self, repository: Repository) -> None:
         """Fill the panes from an open repository and start watching it for other writers."""
-        self.repository = repository
+        self.session.attach(repository)
         for pane in (self.films, self.reviews_pane.list):
             del pane.empty_text  # back to the list's own "nothing here" text
         self.status.show_path(repository.path)
@@ -183,19 +186,17 @@ class BrowserScreen(Screen[None]):
         for warning in repository.warnings:
             self.notify(one_line(warning), title="Database", severity="warning", markup=False)
 
-    # -- drawing from the repository -------------------------------------------------------
+    # -- drawing what the session lists ---------------------------------------------------------
 
     def reload_films(self) -> None:
         """Re-read the films list (filters and sort applied), keeping the selected film if it is listed."""
         repository = self.repository
         if repository is None:
             return
-        rows = repository.films(
-            self.film_sort, critic=self.critic_query or None, title=self.title_query or None
-        )
+        rows = self.session.films()
         self.films.set_rows(rows, keep=self.selected_film, announce=False)
         pane = self.query_one("#films-pane")
-        pane.border_title = Content(f"Films · by {FILM_SORT_NAMES[self.film_sort]}")
+        pane.border_title = Content(f"Films · by {FILM_SORTS[self.film_sort]}")
         total = repository.film_count
         pane.border_subtitle = Content(f"{len(rows)} of {total}" if len(rows) != total else f"{total}")
         current = self.films.current
@@ -211,16 +212,14 @@ class BrowserScreen(Screen[None]):
 
     def show_film(self, film_id: int, *, keep_review: int | None = None) -> None:
         """Fill the reviews pane and the gauge for this film."""
-        repository = self.repository
-        if repository is None:
+        if self.repository is None:
             return
+        changed = film_id != self.selected_film
         try:
-            summary = repository.summary(film_id)
+            summary = self.session.select_film(film_id)
         except StoreError:
             self._show_nothing()
             return
-        changed = film_id != self.selected_film
-        self.selected_film = film_id
         self.gauge.show(summary)
         self.query_one("#summary-pane").border_title = content(summary.film.label)
         self._show_profile()
@@ -230,19 +229,17 @@ class BrowserScreen(Screen[None]):
         repository = self.repository
         if repository is None or self.selected_film is None:
             return
-        rows = repository.reviews(self.selected_film, self.review_sort, critic=self.critic_query or None)
+        rows = self.session.reviews()
         review_list = self.reviews
         review_list.set_rows(rows, keep=keep, announce=False, reset=reset)
         self.reviews_pane.detail.show(review_list.current)
         pane = self.reviews_pane
         film = repository.film(self.selected_film)
         pane.border_title = Content("Reviews · ") + content(film.label)
-        subtitle = f"by {REVIEW_SORT_NAMES[self.review_sort]}"
+        count = f"{len(rows)}"
         if self.critic_query:
-            subtitle = f"{len(rows)} by critics matching “{one_line(self.critic_query)}” · " + subtitle
-        else:
-            subtitle = f"{len(rows)} · " + subtitle
-        pane.border_subtitle = Content(subtitle)
+            count += f" by critics matching “{one_line(self.critic_query)}”"
+        pane.border_subtitle = Content(f"{count} · by {REVIEW_SORTS[self.review_sort]}")
         self._sync_bindings()
 
     def _show_nothing(self) -> None:
@@ -256,7 +253,7 @@ class BrowserScreen(Screen[None]):
 
     def _show_profile(self) -> None:
         """Under a critic filter the summary area shows the critic's profile instead of the gauge."""
-        filtering = bool(self.critic_query.strip())
+        filtering = self.session.critic_filtered
         self.gauge.display = not filtering
         self.profile.display = filtering
         if filtering:
@@ -268,14 +265,14 @@ class BrowserScreen(Screen[None]):
         if self._profile_timer is not None:
             self._profile_timer.stop()
             self._profile_timer = None
-        if self.critic_query.strip():
+        if self.session.critic_filtered:
             self.profile.show_pending(self.critic_query)
             self._profile_timer = self.set_timer(PROFILE_DELAY, self._compute_profile)
 
     def _compute_profile(self) -> None:
         self._profile_timer = None
         repository = self.repository
-        if repository is None or not self.critic_query.strip():
+        if repository is None or not self.session.critic_filtered:
             return
         matching = len(repository.matching_critics(self.critic_query))
         if matching > PROFILE_MAX_CRITICS:
@@ -302,7 +299,7 @@ class BrowserScreen(Screen[None]):
         if self.repository is None:
             return False
         try:
-            changed = self.repository.refresh()
+            changed = self.session.refresh()
         except StoreError as error:
             self.notify(one_line(str(error)), title="Refresh failed", severity="error", markup=False)
             return False
@@ -345,21 +342,17 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "title_search" and isinstance(self.focused, Input):
             return False  # "/" is text in a field (Textual does not count "slash" as printable)
-        if action == "undo" and not self.history:
+        if action == "undo" and not self.session.can_undo:
             return None
-        if action == "clear_filters" and not (self.critic_query or self.title_query):
+        if action == "clear_filters" and not self.session.filtered:
             return False
-        if action == "add_review" and (self.selected_film is None or not self.films.rows):
+        if action == "add_review" and not self.session.can_add_review:
             return None
         return True
 
     def _sync_bindings(self) -> None:
         """Redraw the footer only when an action became (un)available: recomposing it costs ~10 ms."""
-        state = (
-            bool(self.history),
-            self.selected_film is not None and bool(self.films.rows),
-            bool(self.critic_query or self.title_query),
-        )
+        state = (self.session.can_undo, self.session.can_add_review, self.session.filtered)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -381,10 +374,9 @@ class BrowserScreen(Screen[None]):
         event.stop()
         if self.repository is None:
             return
-        if self.films.index_of(event.film_id) is None:
-            # Chosen from the palette but hidden by a filter: drop the filters to show it.
-            self._set_title_query("")
-            self._set_critic_query("")
+        if self.session.choose_film(event.film_id):  # it was hidden: the filters are gone
+            self._show_query(self.title_bar, "")
+            self._show_query(self.critic_bar, "")
             self.reload_films()
         self.films.move_to_key(event.film_id, announce=False)
         if event.film_id != self.selected_film:
@@ -404,36 +396,34 @@ class BrowserScreen(Screen[None]):
     def _bar_done(self, event: QueryBar.Done) -> None:
         self._restore_focus()
 
-    def _set_critic_query(self, query: str) -> None:
-        self.critic_query = query
-        if self.critic_bar.value != query:
-            self.critic_bar.set_value(query)
-
-    def _set_title_query(self, query: str) -> None:
-        self.title_query = query
-        if self.title_bar.value != query:
-            self.title_bar.set_value(query)
+    @staticmethod
+    def _show_query(bar: QueryBar, query: str) -> None:
+        """A filter set elsewhere (the palette, escape) shows in its bar, without announcing it again."""
+        if bar.value != query:
+            bar.set_value(query)
 
     @on(CriticFilterChanged)
     def _critic_filter_changed(self, event: CriticFilterChanged) -> None:
         event.stop()
-        self._set_critic_query(event.query)
+        self.session.set_critic_query(event.query)
+        self._show_query(self.critic_bar, event.query)
         self.reload_films()
 
     @on(TitleFilterChanged)
     def _title_filter_changed(self, event: TitleFilterChanged) -> None:
         event.stop()
-        self._set_title_query(event.query)
+        self.session.set_title_query(event.query)
+        self._show_query(self.title_bar, event.query)
         self.reload_films()
 
     @on(SortCycled)
     def _sort_cycled(self, event: SortCycled) -> None:
         event.stop()
         if event.pane == "films":
-            self.film_sort = next_in(list(FilmSort), self.film_sort)
+            self.session.cycle_film_sort()
             self.reload_films()
         else:
-            self.review_sort = next_in(list(ReviewSort), self.review_sort)
+            self.session.cycle_review_sort()
             keep = self.reviews.current.id if self.reviews.current else None
             self.reload_reviews(keep=keep)
 
@@ -449,7 +439,7 @@ class BrowserScreen(Screen[None]):
     def _form_opened(self, event: ReviewFormOpened) -> None:
         event.stop()
         repository = self.repository
-        if repository is None or self.selected_film is None or not self.films.rows:
+        if repository is None or not self.session.can_add_review:
             self.notify("Choose a film first.", severity="warning", markup=False)
             return
         critics = repository.critics()
@@ -478,20 +468,11 @@ class BrowserScreen(Screen[None]):
     @on(ReviewSubmitted)
     def _review_submitted(self, event: ReviewSubmitted) -> None:
         event.stop()
-        repository = self.repository
-        if repository is None:
+        if self.repository is None:
             return
         form = self.reviews_pane.form
         try:
-            if event.review_id is None:
-                saved = repository.add_review(event.film_id, event.draft)
-                self.history.push(Added(saved))
-                message = "Review added."
-            else:
-                before = repository.review(event.review_id)
-                saved = repository.edit_review(event.review_id, event.draft)
-                self.history.push(Edited(before, saved))
-                message = "Review saved."
+            outcome = self.session.save(event.film_id, event.review_id, event.draft)
         except ValidationError as error:
             form.show_errors(error.errors)
             return
@@ -499,18 +480,16 @@ class BrowserScreen(Screen[None]):
             form.show_errors({"excerpt": str(error)})
             return
         self.reviews_pane.close_form()
-        self._show_review(saved, message)
+        self._show_outcome(outcome, focus_reviews=True)
 
-    def _show_review(self, review: Review, message: str) -> None:
-        """After a change: the film's badge and gauge redrawn, the review under the cursor."""
-        self.selected_film = review.film_id
+    def _show_outcome(self, outcome: Outcome, *, focus_reviews: bool) -> None:
+        """After a change: the film's badge and gauge redrawn, the changed review under the cursor."""
         self.reload_films()
-        self.reload_reviews(keep=review.id)
-        listed = self.reviews.current is not None and self.reviews.current.id == review.id
-        focus_now(self.reviews)
-        if not listed and self.critic_query:
-            message += " (hidden by the critic filter)"
-        self._update_status(message)
+        if outcome.review is not None:
+            self.reload_reviews(keep=outcome.review.id)
+        if focus_reviews:
+            focus_now(self.reviews)
+        self._update_status(outcome.message)
         self._sync_bindings()
 
     @on(ReviewDeleteRequested)
@@ -534,41 +513,27 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(question, "Delete review"), answered)
 
     def _delete(self, review_id: int) -> None:
-        repository = self.repository
-        assert repository is not None
         try:
-            deleted = repository.delete_review(review_id)
+            outcome = self.session.delete(review_id)
         except StoreError as error:
             self.notify(one_line(str(error)), severity="error", markup=False)
             return
-        self.history.push(Deleted(deleted))
-        self.reload_films()
-        focus_now(self.reviews)
-        self._update_status("Review deleted · u undoes")
-        self._sync_bindings()
+        self._show_outcome(outcome, focus_reviews=True)
 
     @on(UndoRequested)
     def _undo(self, event: UndoRequested) -> None:
         event.stop()
-        repository = self.repository
-        change = self.history.pop()
-        if repository is None or change is None:
+        if self.repository is None:
             return
         try:
-            if isinstance(change, Added):
-                repository.delete_review(change.review.id)
-                self.selected_film = change.review.film_id
-                self.reload_films()
-                self._update_status("Undone: the added review is gone.")
-            elif isinstance(change, Edited):
-                restored = repository.edit_review(change.before.id, change.before.as_draft())
-                self._show_review(restored, "Undone: the review is as it was.")
-            elif isinstance(change, Deleted):
-                restored = repository.restore_review(change.review)
-                self._show_review(restored, "Undone: the review is back.")
+            outcome = self.session.undo()
         except StoreError as error:
             self.notify(f"Cannot undo: {one_line(str(error))}", severity="error", markup=False)
-        self._sync_bindings()
+            self._sync_bindings()
+            return
+        if outcome is not None:
+            # Undoing an add leaves the focus where it was; bringing a review back puts it under the cursor.
+            self._show_outcome(outcome, focus_reviews=outcome.review is not None)
 
     @on(PublicationWeightChanged)
     def _weight_changed(self, event: PublicationWeightChanged) -> None:
@@ -576,7 +541,7 @@ class BrowserScreen(Screen[None]):
         if self.repository is None:
             return
         try:
-            publication = self.repository.set_publication_weight(event.publication, event.weight)
+            publication = self.session.set_publication_weight(event.publication, event.weight)
         except StoreError as error:
             self.notify(one_line(str(error)), severity="error", markup=False)
             return

@@ -1,0 +1,357 @@
+"""The browser's state and rules (tui/session.py) on a real repository, without a terminal:
+filters, sorts, choosing a film, saving, deleting and undoing. The `store` fixture
+(tests/tui/conftest.py) is the fixed store of tests/fixed_store.py in a temporary folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store.domain import ReviewDraft
+from store.errors import StoreError, ValidationError
+from store.repository import Repository
+from store.views import FilmSort, ReviewSort
+from tui.session import BrowserSession
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def session(store) -> BrowserSession:
+    return BrowserSession(store)
+
+
+def titles(session: BrowserSession) -> list[str]:
+    return [row.film.title for row in session.films()]
+
+
+def film_id(store: Repository, title: str) -> int:
+    return store.find_films(title)[0].id
+
+
+def showing(session: BrowserSession, title: str) -> int:
+    """Select a film the way the screen does: list the films, then select one of them."""
+    session.films()
+    chosen = film_id(session.repository, title)
+    session.select_film(chosen)
+    return chosen
+
+
+def critics(session: BrowserSession) -> list[str | None]:
+    return [review.critic for review in session.reviews()]
+
+
+# -- what is listed ---------------------------------------------------------------------------------
+
+
+def test_a_new_session_lists_every_film_by_title_and_no_reviews_until_a_film_is_selected(session):
+    listed = titles(session)
+    assert listed[0].startswith("[")  # the hostile title: "[" sorts first
+    assert listed[1:] == ["Bellwether Junction", "Dead Reckoning Mall", "Pusher", "Salt Lines", "The Beekeeper's Almanac"]
+    assert session.selected_film is None
+    assert session.reviews() == []
+
+
+def test_selecting_a_film_lists_its_reviews_in_page_order(session):
+    summary = session.select_film(film_id(session.repository, "Salt Lines"))
+    assert summary.film.title == "Salt Lines"
+    assert critics(session) == ["Zoë Brandt", "Søren Vik", "Noel Murray", "Anita Gates", "Dennis Lim"]
+
+
+def test_selecting_a_film_that_is_gone_raises_and_keeps_the_selection(session):
+    chosen = showing(session, "Pusher")
+    with pytest.raises(StoreError):
+        session.select_film(9999)
+    assert session.selected_film == chosen
+
+
+def test_the_critic_filter_narrows_films_and_reviews_ignoring_accents(session):
+    session.set_critic_query("zoe")
+    assert titles(session) == ["Bellwether Junction", "Dead Reckoning Mall", "Salt Lines"]
+    showing(session, "Salt Lines")
+    assert critics(session) == ["Zoë Brandt"]
+    assert session.filtered and session.critic_filtered
+
+
+def test_a_blank_critic_filter_narrows_nothing_but_escape_still_has_it_to_clear(session):
+    session.set_critic_query("  ")
+    assert len(titles(session)) == 6
+    assert session.filtered and not session.critic_filtered
+
+
+def test_the_title_filter_narrows_the_films_ignoring_case(session):
+    session.set_title_query("SALT")
+    assert titles(session) == ["Salt Lines"]
+    assert session.filtered and not session.critic_filtered
+
+
+def test_the_critic_and_title_filters_combine(session):
+    session.set_critic_query("murray")
+    assert "Bellwether Junction" not in titles(session)
+    session.set_title_query("ll")
+    assert titles(session) == ["Dead Reckoning Mall"]  # Bellwether has "ll" but no Murray review
+
+
+def test_a_filter_matching_nothing_lists_no_films_and_nothing_can_be_added(session):
+    showing(session, "Pusher")
+    assert session.can_add_review
+    session.set_title_query("no such film")
+    assert titles(session) == []
+    assert not session.can_add_review
+
+
+def test_film_sorts_cycle_title_metascore_year_reviews_and_back(session):
+    assert session.film_sort is FilmSort.TITLE
+    cycled = [session.cycle_film_sort() for _ in range(4)]
+    assert cycled == [FilmSort.METASCORE, FilmSort.YEAR, FilmSort.REVIEWS, FilmSort.TITLE]
+
+
+def test_the_films_follow_the_film_sort(session):
+    session.cycle_film_sort()
+    assert titles(session)[:3] == ["Salt Lines", "Bellwether Junction", "Dead Reckoning Mall"]
+    session.cycle_film_sort()
+    assert titles(session)[0] == "The Beekeeper's Almanac"
+    session.cycle_film_sort()
+    assert titles(session)[:2] == ["Pusher", "Salt Lines"]
+
+
+def test_review_sorts_cycle_page_score_critic_publication_date_and_back(session):
+    assert session.review_sort is ReviewSort.PAGE
+    cycled = [session.cycle_review_sort() for _ in range(5)]
+    assert cycled == [ReviewSort.SCORE, ReviewSort.CRITIC, ReviewSort.PUBLICATION, ReviewSort.DATE, ReviewSort.PAGE]
+
+
+def test_the_reviews_follow_the_review_sort_and_keep_the_film_sort(session):
+    showing(session, "Salt Lines")
+    session.cycle_review_sort()
+    assert [review.score for review in session.reviews()] == [100, 100, 90, 90, 83]
+    session.cycle_review_sort()
+    assert critics(session)[0] == "Anita Gates"
+    assert session.film_sort is FilmSort.TITLE
+
+
+def test_choosing_a_listed_film_keeps_the_filters(session):
+    session.set_critic_query("zoe")
+    session.films()
+    assert not session.choose_film(film_id(session.repository, "Salt Lines"))
+    assert session.critic_query == "zoe"
+
+
+def test_choosing_a_film_the_filters_hide_drops_them(session):
+    session.set_critic_query("zoe")
+    session.set_title_query("salt")
+    session.films()
+    assert session.choose_film(film_id(session.repository, "Pusher"))
+    assert (session.critic_query, session.title_query) == ("", "")
+    assert "Pusher" in titles(session)
+
+
+# -- saving and deleting ----------------------------------------------------------------------------
+
+
+def test_adding_a_review_selects_its_film_and_puts_it_under_the_cursor(session, store):
+    pusher = film_id(store, "Pusher")
+    outcome = session.save(pusher, None, ReviewDraft("Grim and funny.", critic="Ann Hornaday", grade="3/4"))
+    assert outcome.message == "Review added."
+    assert outcome.review == store.review(outcome.review.id)
+    assert outcome.review.score == 75
+    assert session.selected_film == pusher
+    assert outcome.review in session.reviews()
+    assert session.can_undo
+
+
+def test_editing_a_review_says_it_was_saved(session, store):
+    showing(session, "Dead Reckoning Mall")
+    first = session.reviews()[0]
+    regraded = ReviewDraft(first.excerpt, first.critic, first.publication, first.date, grade="B+")
+    outcome = session.save(first.film_id, first.id, regraded)
+    assert outcome.message == "Review saved."
+    assert outcome.review.id == first.id and outcome.review.score == 83
+
+
+def test_a_save_hidden_by_the_critic_filter_says_so(session, store):
+    session.set_critic_query("zoe")
+    salt_lines = showing(session, "Salt Lines")
+    hidden = session.save(salt_lines, None, ReviewDraft("Someone else's view.", critic="Someone Else"))
+    assert hidden.message == "Review added. (hidden by the critic filter)"
+    shown = session.save(salt_lines, None, ReviewDraft("Another view.", critic="Zoë Brandt"))
+    assert shown.message == "Review added."
+
+
+def test_an_invalid_review_raises_with_its_reasons_and_leaves_nothing_to_undo(session, store):
+    before = store.review_count
+    with pytest.raises(ValidationError) as raised:
+        session.save(film_id(store, "Pusher"), None, ReviewDraft("", date="2024-13-45"))
+    assert set(raised.value.errors) == {"excerpt", "date"}
+    assert store.review_count == before
+    assert not session.can_undo
+
+
+def test_deleting_a_review_that_is_gone_raises_and_leaves_nothing_to_undo(session):
+    with pytest.raises(StoreError):
+        session.delete(9999)
+    assert not session.can_undo
+
+
+def test_deleting_the_selected_films_last_review_keeps_the_film_listed_without_reviews(session, store):
+    almanac = showing(session, "The Beekeeper's Almanac")
+    (only,) = session.reviews()
+    outcome = session.delete(only.id)
+    assert outcome.message == "Review deleted · u undoes"
+    assert outcome.review is None
+    assert session.selected_film == almanac
+    assert session.reviews() == []
+    listed = session.films()
+    assert listed[listed.index_of(almanac)].reviews == 0
+    session.set_critic_query("murray")  # its only critic: under the filter the film is gone
+    assert "The Beekeeper's Almanac" not in titles(session)
+
+
+# -- undo -------------------------------------------------------------------------------------------
+
+
+def test_nothing_to_undo_answers_none(session):
+    assert not session.can_undo
+    assert session.undo() is None
+
+
+def test_undo_of_an_add_removes_the_review(session, store):
+    before = store.review_count
+    added = session.save(film_id(store, "Pusher"), None, ReviewDraft("Added.", critic="A. Critic")).review
+    showing(session, "Salt Lines")
+    outcome = session.undo()
+    assert outcome.message == "Undone: the added review is gone."
+    assert outcome.review is None
+    assert added.id not in [review.id for review in store.reviews(added.film_id)]
+    assert store.review_count == before
+    assert session.selected_film == added.film_id  # back on the film the review was added to
+    assert not session.can_undo
+
+
+def test_undo_of_an_edit_restores_the_review_as_it_was(session, store):
+    showing(session, "Dead Reckoning Mall")
+    before = session.reviews()[0]
+    session.save(before.film_id, before.id, ReviewDraft("Rewritten.", critic="Someone", grade="A"))
+    outcome = session.undo()
+    assert outcome.message == "Undone: the review is as it was."
+    assert outcome.review == before
+    assert store.review(before.id) == before
+
+
+def test_undo_of_a_delete_brings_the_review_back_in_place(session, store):
+    bellwether = showing(session, "Bellwether Junction")
+    page = store.reviews(bellwether)
+    session.delete(page[1].id)
+    outcome = session.undo()
+    assert outcome.message == "Undone: the review is back."
+    assert outcome.review == page[1]
+    assert store.reviews(bellwether) == page
+
+
+def test_undo_takes_back_the_newest_change_first(session, store):
+    pusher = film_id(store, "Pusher")
+    added = session.save(pusher, None, ReviewDraft("Added.", critic="A. Critic")).review
+    session.save(pusher, added.id, ReviewDraft("Edited.", critic="A. Critic"))
+    session.delete(store.reviews(pusher)[0].id)
+    assert session.undo().message == "Undone: the review is back."
+    assert session.undo().message == "Undone: the review is as it was."
+    assert store.review(added.id).excerpt == "Added."
+    assert session.undo().message == "Undone: the added review is gone."
+    assert session.undo() is None
+
+
+def test_undo_remembers_only_the_last_hundred_changes(session, store):
+    review = store.reviews(film_id(store, "Pusher"))[0]
+    for number in range(101):
+        session.save(review.film_id, review.id, ReviewDraft(f"Edit {number}."))
+    assert len(session.history) == 100
+    while session.undo() is not None:
+        pass
+    assert store.review(review.id).excerpt == "Edit 0."  # the first edit fell off the end
+
+
+def test_an_undo_the_store_refuses_for_now_can_be_tried_again(session, store, monkeypatch):
+    showing(session, "Dead Reckoning Mall")
+    before = session.reviews()[0]
+    session.save(before.film_id, before.id, ReviewDraft("Rewritten."))
+
+    def locked(*args, **kwargs):
+        raise StoreError("cannot write to critics.json: another program holds the lock")
+
+    with monkeypatch.context() as fault:
+        fault.setattr(store, "edit_review", locked)
+        with pytest.raises(StoreError, match="holds the lock"):
+            session.undo()
+    assert session.can_undo  # a refused write changed nothing: the edit is still undoable
+    assert session.undo().message == "Undone: the review is as it was."
+    assert store.review(before.id) == before
+
+
+def test_an_undo_that_can_never_work_is_dropped_so_older_changes_stay_reachable(session, store):
+    pusher = film_id(store, "Pusher")
+    first = store.reviews(pusher)[0]
+    session.delete(first.id)
+    added = session.save(pusher, None, ReviewDraft("Added.")).review
+    store.delete_review(added.id)  # someone else removed it meanwhile
+    with pytest.raises(StoreError):
+        session.undo()
+    assert session.undo().message == "Undone: the review is back."
+    assert store.review(first.id) == first
+
+
+def test_undoing_a_delete_someone_else_already_undid_is_dropped(session, store):
+    review = store.reviews(film_id(store, "Pusher"))[0]
+    session.delete(review.id)
+    store.restore_review(review)  # put back meanwhile
+    with pytest.raises(StoreError, match="already exists"):
+        session.undo()
+    assert not session.can_undo
+    assert store.review(review.id) == review
+
+
+# -- the rest of the store ------------------------------------------------------------------------
+
+
+def test_refresh_picks_up_another_writers_review(session, store):
+    pusher = film_id(store, "Pusher")
+    other = Repository.open(store.path)
+    try:
+        other.add_review(pusher, ReviewDraft("From elsewhere.", critic="Other Process"))
+    finally:
+        other.close()
+    assert session.refresh()
+    session.select_film(pusher)
+    assert "Other Process" in critics(session)
+    assert not session.refresh()
+
+
+def test_a_publication_weight_is_saved_and_a_bad_one_refused(session, store):
+    assert session.set_publication_weight("The Village Voice", 3).weight == 3.0
+    assert {p.name: p.weight for p in store.publications()}["The Village Voice"] == 3.0
+    with pytest.raises(ValidationError):
+        session.set_publication_weight("The Village Voice", -1)
+
+
+def test_an_empty_store_lists_nothing_and_has_nothing_to_undo(repository):
+    session = BrowserSession(repository)
+    assert list(session.films()) == []
+    assert session.reviews() == []
+    assert not session.can_add_review
+    assert session.undo() is None
+
+
+def test_a_session_waiting_for_its_store_holds_the_defaults():
+    session = BrowserSession()
+    assert session.repository is None
+    assert (session.film_sort, session.review_sort) == (FilmSort.TITLE, ReviewSort.PAGE)
+    assert (session.critic_query, session.title_query, session.selected_film) == ("", "", None)
+    assert not (session.filtered or session.can_undo or session.can_add_review)
+
+
+def test_the_session_never_imports_textual_nor_the_repository():
+    code = "import sys, tui.session; print(sorted(m for m in sys.modules if m.startswith(('textual', 'store.repository'))))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,230 @@
+"""The browser's state and rules without its widgets: the filters and sorts, the selected film, and
+what saving, deleting and undoing a review do. Plain Python that never imports Textual, so these
+rules are tested without a terminal and the browser's screen only draws what they answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from store.domain import FilmSummary, Publication, Review, ReviewDraft
+from store.errors import StoreError
+from store.views import FilmList, FilmSort, ReviewSort
+from tui.undo import Added, Change, Deleted, Edited, UndoHistory
+
+if TYPE_CHECKING:
+    # Only for annotations: the repository module is heavy, and the first frame must not wait for it.
+    from store.repository import Repository
+
+# The order `s` cycles through, and the name each sort has on its pane.
+FILM_SORTS = {
+    FilmSort.TITLE: "title",
+    FilmSort.METASCORE: "Metascore",
+    FilmSort.YEAR: "year",
+    FilmSort.REVIEWS: "reviews",
+}
+REVIEW_SORTS = {
+    ReviewSort.PAGE: "page order",
+    ReviewSort.SCORE: "score",
+    ReviewSort.CRITIC: "critic",
+    ReviewSort.PUBLICATION: "publication",
+    ReviewSort.DATE: "date",
+}
+HIDDEN_BY_CRITIC_FILTER = " (hidden by the critic filter)"
+
+SortT = TypeVar("SortT", FilmSort, ReviewSort)
+
+
+def next_in(order: dict[SortT, str], current: SortT) -> SortT:
+    sorts = list(order)
+    return sorts[(sorts.index(current) + 1) % len(sorts)]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the screen shows after a change, besides the film the session now has selected: the
+    status message and the review to put under the cursor (None when the change took one away)."""
+
+    message: str
+    review: Review | None = None
+
+
+class BrowserSession:
+    """What the browser is looking at and the rules of changing it; the repository arrives once it
+    is open (a large store opens in a worker while the screen is already drawn)."""
+
+    def __init__(self, repository: Repository | None = None, *, undo_limit: int = 100) -> None:
+        self.repository = repository
+        self.film_sort = FilmSort.TITLE
+        self.review_sort = ReviewSort.PAGE
+        self.critic_query = ""
+        self.title_query = ""
+        self.selected_film: int | None = None
+        self.history = UndoHistory(undo_limit)
+        self._listed: FilmList | None = None
+
+    def attach(self, repository: Repository) -> None:
+        self.repository = repository
+
+    @property
+    def _store(self) -> Repository:
+        if self.repository is None:
+            raise RuntimeError("the browser has no repository yet")
+        return self.repository
+
+    # -- what the person may do next --------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.history)
+
+    @property
+    def can_add_review(self) -> bool:
+        """A film is selected among the films listed."""
+        return self.selected_film is not None and bool(self._listed)
+
+    # -- filters and sorts ------------------------------------------------------------------
+
+    @property
+    def filtered(self) -> bool:
+        """Some filter is set (escape has something to clear)."""
+        return bool(self.critic_query or self.title_query)
+
+    @property
+    def critic_filtered(self) -> bool:
+        """The critic filter narrows the lists (blank text does not): the summary shows a profile."""
+        return bool(self.critic_query.strip())
+
+    def set_critic_query(self, query: str) -> None:
+        self.critic_query = query
+
+    def set_title_query(self, query: str) -> None:
+        self.title_query = query
+
+    def cycle_film_sort(self) -> FilmSort:
+        self.film_sort = next_in(FILM_SORTS, self.film_sort)
+        return self.film_sort
+
+    def cycle_review_sort(self) -> ReviewSort:
+        self.review_sort = next_in(REVIEW_SORTS, self.review_sort)
+        return self.review_sort
+
+    # -- what is listed ---------------------------------------------------------------------
+
+    def films(self) -> FilmList:
+        """The films to list, in the film sort and narrowed by both filters; remembered, so that
+        choosing a film can tell whether it is listed without filtering every film again."""
+        self._listed = self._listing()
+        return self._listed
+
+    def _listing(self) -> FilmList:
+        return self._store.films(self.film_sort, critic=self.critic_query or None, title=self.title_query or None)
+
+    def reviews(self) -> list[Review]:
+        """The selected film's reviews in the review sort, narrowed by the critic filter."""
+        if self.selected_film is None:
+            return []
+        return self._store.reviews(self.selected_film, self.review_sort, critic=self.critic_query or None)
+
+    def choose_film(self, film_id: int) -> bool:
+        """A film chosen where the lists do not show it (the command palette) drops the filters that
+        hide it; True if they were dropped and the films must be listed again."""
+        if self._listed is not None and self._listed.index_of(film_id) is not None:
+            return False
+        self.critic_query = self.title_query = ""
+        return True
+
+    def select_film(self, film_id: int) -> FilmSummary:
+        """Make this film the one whose reviews are listed; StoreError if it is gone."""
+        summary = self._store.summary(film_id)
+        self.selected_film = film_id
+        return summary
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def save(self, film_id: int, review_id: int | None, draft: ReviewDraft) -> Outcome:
+        """Add a review to the film (review_id None) or edit one; either can be undone.
+        Raises ValidationError (per field) or StoreError, having changed nothing."""
+        store = self._store
+        if review_id is None:
+            saved = store.add_review(film_id, draft)
+            self.history.push(Added(saved))
+            return self._showing(saved, "Review added.")
+        before = store.review(review_id)
+        saved = store.edit_review(review_id, draft)
+        self.history.push(Edited(before, saved))
+        return self._showing(saved, "Review saved.")
+
+    def delete(self, review_id: int) -> Outcome:
+        """Delete a review (undo brings it back in place); StoreError if that cannot be done."""
+        deleted = self._store.delete_review(review_id)
+        self.history.push(Deleted(deleted))
+        return Outcome("Review deleted · u undoes")
+
+    def undo(self) -> Outcome | None:
+        """Take back the newest change; None when there is nothing to undo. Raises StoreError if the
+        store refuses: the change stays undoable unless the store shows it never can be again."""
+        change = self.history.pop()
+        if change is None:
+            return None
+        try:
+            return self._revert(change)
+        except StoreError:
+            if self._still_undoable(change):
+                self.history.push(change)  # a StoreError changed nothing: `u` may try again
+            raise
+
+    def _revert(self, change: Change) -> Outcome:
+        store = self._store
+        if isinstance(change, Added):
+            store.delete_review(change.review.id)
+            self.selected_film = change.review.film_id
+            return Outcome("Undone: the added review is gone.")
+        if isinstance(change, Edited):
+            restored = store.edit_review(change.before.id, change.before.as_draft())
+            return self._showing(restored, "Undone: the review is as it was.")
+        restored = store.restore_review(change.review)
+        return self._showing(restored, "Undone: the review is back.")
+
+    def _still_undoable(self, change: Change) -> bool:
+        """Whether the store still holds what the change left (another process may have deleted
+        the review, or its film): if not, trying again can never work and would block older changes."""
+        if isinstance(change, Deleted):
+            return not self._has_review(change.review.id) and self._has_film(change.review.film_id)
+        return self._has_review(change.before.id if isinstance(change, Edited) else change.review.id)
+
+    def _has_review(self, review_id: int) -> bool:
+        try:
+            self._store.review(review_id)
+        except StoreError:
+            return False
+        return True
+
+    def _has_film(self, film_id: int) -> bool:
+        try:
+            self._store.film(film_id)
+        except StoreError:
+            return False
+        return True
+
+    def _showing(self, review: Review, message: str) -> Outcome:
+        """The review's film becomes the selected one; say so when the critic filter hides the review."""
+        self.selected_film = review.film_id
+        if self.critic_query and not self._lists(review):
+            message += HIDDEN_BY_CRITIC_FILTER
+        return Outcome(message, review)
+
+    def _lists(self, review: Review) -> bool:
+        """Whether the lists show this review: its film among the films, it among the film's reviews."""
+        if self._listing().index_of(review.film_id) is None:
+            return False
+        reviews = self._store.reviews(review.film_id, critic=self.critic_query or None)
+        return any(listed.id == review.id for listed in reviews)
+
+    def set_publication_weight(self, publication: str, weight: float) -> Publication:
+        """How much the publication counts in every Metascore; StoreError if refused."""
+        return self._store.set_publication_weight(publication, weight)
+
+    def refresh(self) -> bool:
+        """Pick up other processes' writes; True if anything changed."""
+        return self._store.refresh()
