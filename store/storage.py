@@ -18,7 +18,12 @@ previous snapshot as ``critics.json.bak``.
 Two ways in:
 - the repository's: ``put`` / ``remove`` / ``insert_many`` / ``table`` inside ``transaction()``;
 - TinyDB's: ``TinyDB(path, storage=JournaledStorage)``. Outside ``transaction()`` each TinyDB
-  write is its own durable transaction; inside one, it joins it.
+  write is its own durable transaction; inside one, it joins it. A write is refused if another
+  process changed the same table since TinyDB read it; a write that fails leaves memory as the
+  files have it. An empty table is kept (``truncate()``, ``persist_empty``); a journal line
+  writes null for a dropped one. Each write journals the whole table it changed, so a TinyDB
+  user calls ``compact()`` now and then (tests/store/test_storage_tinydb.py;
+  tests/store/test_tinydb_suite.py runs TinyDB's own suite against this storage).
 """
 
 from __future__ import annotations
@@ -115,6 +120,16 @@ def _decode_line(line: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+class _HandedOut(dict):
+    """The outer dict read() hands to TinyDB, remembering the tables it held then."""
+
+    __slots__ = ("handed_out",)
+
+    def __init__(self, tables: Tables) -> None:
+        super().__init__(tables)
+        self.handed_out = dict(tables)
+
+
 class JournaledStorage(Storage):
     """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
 
@@ -147,27 +162,41 @@ class JournaledStorage(Storage):
 
     def read(self) -> Tables:
         """What this process holds (``refresh()`` catches up with other processes; every
-        write does so first). A new outer dict each time: TinyDB puts the table it writes
-        into it before calling write(), which tells the changed tables by identity."""
-        return dict(self._tables)
+        write does so first). A new outer dict each time, remembering the tables it held:
+        TinyDB puts the table it writes into it before calling write(), which tells the
+        changed tables by identity."""
+        return _HandedOut(self._tables)
 
     def write(self, data: Tables) -> None:
-        changed = {name for name in data.keys() | self._tables.keys() if data.get(name) is not self._tables.get(name)}
+        # The tables as read() handed them to TinyDB (drop_tables() passes a dict of its own):
+        # compared with those, and not with what this storage holds now, a catch-up between
+        # TinyDB's read and its write (another thread's refresh()) is not written back as a change.
+        base = data.handed_out if isinstance(data, _HandedOut) else dict(self._tables)
+        changed = {name for name in data.keys() | base.keys() if data.get(name) is not base.get(name)}
         if not changed:
             return
         if self._touched is not None:  # inside transaction(): the write joins it
             self._take_tinydb_tables(data, changed)
             return
-        seen = {name: self._tables.get(name) for name in changed}
-        with self.transaction() as others:
-            for name in changed & others:
-                now = self._tables.get(name)
-                if now is not seen[name] and now != seen[name]:
-                    raise StoreError(
-                        f"could not save to {self.path}: table {name!r} was changed by another process since "
-                        f"it was read; nothing was saved (read it again and retry)"
-                    )
-            self._take_tinydb_tables(data, changed)
+        entered = False
+        try:
+            with self.transaction():
+                entered = True
+                for name in changed:
+                    now, read = self._tables.get(name), base.get(name)
+                    if now is not read and now != read:
+                        raise StoreError(
+                            f"could not save to {self.path}: table {name!r} was changed by another process since "
+                            f"it was read; nothing was saved (read it again and retry)"
+                        )
+                self._take_tinydb_tables(data, changed)
+        except BaseException:
+            if not entered:
+                # Refused before the transaction began (read-only, damaged files): TinyDB's
+                # update() has already changed documents in place in the tables held here.
+                with self._locked(for_write=False):
+                    self._reread()
+            raise
 
     def close(self) -> None:
         for fd in (self._journal_fd, self._lock_fd):
@@ -182,9 +211,8 @@ class JournaledStorage(Storage):
         self._reload_on_rollback = True
         for name in names:
             self._stage(name)
-            table = data.get(name)
-            if table:
-                self._tables[name] = table
+            if name in data:
+                self._tables[name] = data[name]  # an empty table too: TinyDB lists it (truncate, persist_empty)
             else:
                 self._tables.pop(name, None)
 
@@ -259,7 +287,7 @@ class JournaledStorage(Storage):
     def _roll_back(self) -> None:
         """Put back the tables as they were before the transaction (under its lock)."""
         if self._reload_on_rollback:
-            self._load()
+            self._reread()
             return
         # put/remove/insert_many replaced each table with a copy on its first change and records
         # are never changed in place, so the tables kept by _stage are the state before.
@@ -268,6 +296,15 @@ class JournaledStorage(Storage):
                 self._tables.pop(name, None)
             else:
                 self._tables[name] = table
+
+    def _reread(self) -> None:
+        """Read the files afresh after a failed TinyDB write (under the lock), without hiding
+        why it failed: if they cannot be read now, memory holds what could be read (never the
+        failed change) and the next transaction reads them afresh."""
+        try:
+            self._load()
+        except (OSError, StoreError) as exc:
+            self._broken = f"{self.path} could not be read again after a failed write ({exc})"
 
     def refresh(self) -> frozenset[str]:
         """Catch up with what other processes committed; the names of the tables changed."""
@@ -475,10 +512,12 @@ class JournaledStorage(Storage):
                 if not isinstance(tables, dict):
                     raise StoreError(f"{self.journal_path} is damaged at byte {offset}; it was left untouched")
                 for name, table in tables.items():
-                    if table:
+                    if table is None:  # dropped; an empty table is {} (older journals wrote null for it too)
+                        self._tables.pop(name, None)
+                    elif isinstance(table, dict):
                         self._tables[name] = table
                     else:
-                        self._tables.pop(name, None)
+                        raise StoreError(f"{self.journal_path} is damaged at byte {offset}; it was left untouched")
                     changed.add(name)
             offset += len(line) + 1
         self._journal_offset = offset
@@ -543,7 +582,7 @@ class JournaledStorage(Storage):
         return self._journal_fd
 
     def _commit(self, names: set[str]) -> None:
-        record = {"tables": {name: (self._tables.get(name) or None) for name in sorted(names)}}
+        record = {"tables": {name: self._tables.get(name) for name in sorted(names)}}  # null: dropped
         line = _encode_line(record)
         try:
             fd = self._open_journal_for_append()
