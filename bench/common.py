@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 SCREEN_SIZE = (120, 40)  # the headless app's terminal, in the app probe and every launch
 MS_KEYS = (
-    "load", "add", "edit", "delete", "critic_filter",
+    "load", "add", "edit", "delete", "add_big_film", "critic_filter", "compaction", "compaction_wait",
     "film_select", "filter_keystroke", "first_paint", "ready",
 )
 PEER_KEYS = (

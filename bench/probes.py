@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-MODES = ("store", "peerfiles", "peers", "app", "launch")
+MODES = ("store", "journal", "peerfiles", "peers", "app", "launch")
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -32,6 +32,10 @@ def run(mode: str, args: list[str]) -> dict[str, Any]:
         from bench.store_probe import probe_store
 
         return probe_store(Path(args[0]), Runs.from_arg(args[1]))
+    if mode == "journal":
+        from bench.journal_probe import probe_journal
+
+        return probe_journal(Path(args[0]), Runs.from_arg(args[1]))
     if mode == "peerfiles":
         from bench.peer_probe import probe_peer_files
 

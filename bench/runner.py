@@ -104,6 +104,8 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
 
         progress("store: load, add, edit, delete, critic_filter")
         store = _probe("store", str(_copy_store(base, folder / "store")), runs.to_arg())
+        progress("journal: add_big_film, compaction, compaction_wait, growth")
+        journal = _probe("journal", str(_copy_store(base, folder / "journal")), runs.to_arg())
         progress("peers: TinyDB JSONStorage, sqlite3, orjson")
         _probe("peerfiles", str(base), str(folder / "peers"))
         peers = _probe("peers", str(base), str(folder / "peers"), store["critic"], runs.to_arg())
@@ -120,11 +122,12 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
             launches.append(_probe("launch", str(launch_store), repr(time.monotonic())))
 
     ms = dict(store["ms"])
+    ms.update(journal["ms"])
     ms.update(app["ms"])
     for key in ("first_paint", "ready"):
         ms[key] = round(statistics.median(run["ms"][key] for run in launches), 3)
     peak = round(statistics.median(run["peak_rss_mb"] for run in launches), 1)
-    spread = {**store["spread"], **app["spread"]}
+    spread = {**store["spread"], **journal["spread"], **app["spread"]}
     for key in ("first_paint", "ready"):
         samples = [run["ms"][key] / 1000 for run in launches]
         spread[key] = spread_of(samples)
@@ -137,6 +140,7 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "sqlite_plan": peers["sqlite_plan"],
         "sqlite_rows_ms": peers["sqlite_rows_ms"],
         "sizes_mb": peers["sizes_mb"],
+        "growth": journal["growth"],
         "spread": spread,
         "peer_spread": peers["spread"],
         "slowest_keystrokes": app["slowest_keystrokes"],

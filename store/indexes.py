@@ -2,8 +2,9 @@
 
 Plain Python over plain dicts (the tables as store/storage.py holds them), so no query scans
 every review and every rule is tested without a database. The rules (docs/architecture.md):
-- a film's reviews are indexed as one table; a changed table replaces the old one, and the
-  old table object is never changed in place, so the difference is what was indexed;
+- a change of one review is indexed as that review (the old record unindexed, the new one
+  indexed), so a write costs the same for a 1-review film and a 200,000-review film; a whole
+  table is indexed at open;
 - caches (summaries, review lists, orders, critic tallies) are dropped for exactly what a
   change can move: a film's reviews move its summary, its Metascore-based orders and the
   tallies of every critic who reviewed it; a weight moves every summary and tally;
@@ -25,6 +26,7 @@ from store.records import (
     film_from_record,
     film_of_table,
     review_from_record,
+    valid_weight,
 )
 from store.scoring import CriticTally, tally_reviews
 from store.text import fold
@@ -34,6 +36,7 @@ Table = Mapping[str, Record]
 # Past this many critics without a tally, one pass over every review is cheaper than
 # reading each critic's films (a one-letter filter matches nearly every critic).
 TALLY_SWEEP_AFTER = 50
+TALLY_DROP_ALL_AFTER = 256
 
 
 class Indexes:
@@ -42,6 +45,7 @@ class Indexes:
     def __init__(self) -> None:
         self.films: dict[int, Film] = {}
         self.film_keys: dict[tuple[str, int | None], int] = {}  # (folded title, year) -> film
+        self.shared_keys: set[tuple[str, int | None]] = set()  # keys two films fold to (see add_film)
         self.folded_titles: dict[int, str] = {}
         self.film_reviews: dict[int, Table] = {}  # film -> its reviews table as indexed
         self.review_film: dict[int, int] = {}
@@ -78,6 +82,7 @@ class Indexes:
     def load_films(self, table: Table) -> None:
         self.films.clear()
         self.film_keys.clear()
+        self.shared_keys.clear()
         self.folded_titles.clear()
         for key, record in table.items():
             self.add_film(film_from_record(key, record))
@@ -85,9 +90,17 @@ class Indexes:
         self._orders.clear()
 
     def add_film(self, film: Film) -> None:
+        """Index a film. Two films whose (folded title, year) keys collide (a change of folding
+        rules can do it: 'Soren' and 'Søren') are both kept in films and folded_titles, and the
+        key names the lower id; Repository.warnings reports the other, nothing merges them."""
         folded = fold(film.title)
         self.films[film.id] = film
-        self.film_keys[(folded, film.year)] = film.id
+        key = (folded, film.year)
+        holder = self.film_keys.get(key)
+        if holder is None or film.id <= holder:
+            self.film_keys[key] = film.id
+        if holder is not None and holder != film.id:
+            self.shared_keys.add(key)
         self.folded_titles[film.id] = folded
         self.next_film = max(self.next_film, film.id + 1)
 
@@ -95,8 +108,8 @@ class Indexes:
         self.weights = {}
         self.publication_ids = {}
         for key, record in table.items():
-            if type(record["name"]) is not str or type(record["weight"]) not in (int, float):
-                raise WrongShape(f"publication {key} has the wrong shape")
+            if type(record["name"]) is not str or not valid_weight(record["weight"]):
+                raise WrongShape(f"publication {key} has the wrong shape (a weight is a number from 0 to 100)")
             self.weights[record["name"]] = record["weight"]
             self.publication_ids[record["name"]] = int(key)
         self._summaries.clear()
@@ -133,6 +146,34 @@ class Indexes:
         self.review_film.update(dict.fromkeys(map(int, table), film_id))
         self._index_reviews(film_id, table)
 
+    def review_changed(
+        self, film_id: int, key: str, old: Record | None, new: Record | None, table: Table | None
+    ) -> None:
+        """One review put (old None: added) or removed (new None); table is the film's reviews
+        now, None when none are left. Costs one review, not the film's size."""
+        if old is not None:
+            self._unindex(film_id, {key: old})
+        if new is not None:
+            self._index_reviews(film_id, {key: new})
+            self.review_film[int(key)] = film_id
+        if table:
+            self.film_reviews[film_id] = table
+        else:
+            self.film_reviews.pop(film_id, None)
+        self._summaries.pop(film_id, None)
+        self._review_lists.pop(film_id, None)
+        self._orders.pop(FilmSort.METASCORE, None)
+        self._orders.pop(FilmSort.REVIEWS, None)
+        if self._tallies:
+            # The film's Metascore may move, which changes how each of its critics compares;
+            # past a few hundred reviews, dropping every tally is cheaper than finding them.
+            if table and len(table) > TALLY_DROP_ALL_AFTER:
+                self._tallies.clear()
+            else:
+                for record in (old, new, *(table or {}).values()):
+                    if record is not None:
+                        self._tallies.pop(record.get("critic"), None)
+
     def _unindex(self, film_id: int, old: Table) -> None:
         for key, record in old.items():
             self.review_film.pop(int(key), None)
@@ -162,13 +203,14 @@ class Indexes:
             for key, record in table.items():
                 critic = record.get("critic")
                 publication = record.get("publication")
+                score = record.get("score")
                 if (
                     type(record.get("excerpt")) is not str
-                    or type(record.get("score") or 0) is not int
+                    or (score is not None and (type(score) is not int or not 0 <= score <= 100))
                     or type(record.get("date") or "") is not str
                     or type(record.get("grade") or "") is not str
                 ):
-                    raise WrongShape(f"review {key} of film {film_id} has the wrong shape")
+                    raise WrongShape(f"review {key} of film {film_id} has the wrong shape (or a score outside 0-100)")
                 if critic is not None:
                     same = names.get(critic)
                     if same is None:

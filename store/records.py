@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Any
 
 from store.domain import Film, FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
@@ -75,7 +76,21 @@ def film_from_record(key: str, record: Record) -> Film:
     )
     if type(film.title) is not str or type(film.year or 0) is not int or type(film.director or "") is not str:
         raise WrongShape(f"film {key} has the wrong shape")
+    if film.published is not None and not _valid_published(film.published):
+        raise WrongShape(f"film {key} has a page summary that is not a verdict and counts")
     return film
+
+
+def _valid_published(published: PublishedSummary) -> bool:
+    counts = (published.critics, published.positive, published.mixed, published.negative)
+    return type(published.verdict or "") is str and all(
+        count is None or (type(count) is int and count >= 0) for count in counts
+    )
+
+
+def valid_weight(weight: object) -> bool:
+    """A stored publication weight: a finite number from 0 to MAX_WEIGHT."""
+    return type(weight) in (int, float) and math.isfinite(weight) and 0 <= weight <= MAX_WEIGHT  # type: ignore[arg-type]
 
 
 # -- reviews ------------------------------------------------------------------------------
@@ -99,8 +114,28 @@ def same_review_key(record: Record) -> tuple:
     return (record.get("critic"), record.get("publication"), record.get("date"), record.get("grade"), record["excerpt"])
 
 
-def validate_draft(draft: ReviewDraft) -> tuple[Record, dict[str, str]]:
-    """The cleaned record of a draft and the reason for each field it gets wrong."""
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_error(when: str, today: date | None = None) -> str | None:
+    """Why when is not a review's date, or None: it must be YYYY-MM-DD, a day that exists, and,
+    when today is given, no more than a day after it (a day of slack for time zones)."""
+    if not _ISO_DAY.fullmatch(when):
+        return f"'{when}' is not a date: use YYYY-MM-DD"
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        return f"'{when}' is not a date: there is no such day"
+    if today is not None and day > today + timedelta(days=1):
+        return f"'{when}' is after tomorrow (today is {today.isoformat()}): a review cannot be dated ahead"
+    return None
+
+
+def validate_draft(draft: ReviewDraft, today: date | None = None) -> tuple[Record, dict[str, str]]:
+    """The cleaned record of a draft and the reason for each field it gets wrong.
+
+    today, if given, refuses a date more than a day after it (what a person types: the CLI and
+    the form pass it); without it any real day is kept (imports, undo, restoring a review)."""
     errors: dict[str, str] = {}
     record: Record = {}
     excerpt = clean_paragraphs(draft.excerpt)
@@ -112,13 +147,11 @@ def validate_draft(draft: ReviewDraft) -> tuple[Record, dict[str, str]]:
             record[field] = value
     when = clean_optional(draft.date)
     if when is not None:
-        try:
-            if len(when) != 10:
-                raise ValueError
-            date.fromisoformat(when)
+        problem = date_error(when, today)
+        if problem is None:
             record["date"] = when
-        except ValueError:
-            errors["date"] = f"'{when}' is not a date: use YYYY-MM-DD"
+        else:
+            errors["date"] = problem
     grade = clean_optional(draft.grade)
     if grade is not None:
         try:
@@ -142,9 +175,9 @@ def clean_year(year: int | str | None) -> int | None:
     return value
 
 
-def valid_record(draft: ReviewDraft) -> Record:
+def valid_record(draft: ReviewDraft, today: date | None = None) -> Record:
     """The record of a valid draft; ValidationError with every field it gets wrong."""
-    record, errors = validate_draft(draft)
+    record, errors = validate_draft(draft, today)
     if errors:
         raise ValidationError(errors)
     return record

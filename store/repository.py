@@ -7,10 +7,10 @@ durable tables in store/storage.py; docs/architecture.md walks a review through 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 from collections import Counter
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -26,6 +26,7 @@ from store.domain import (
 )
 from store.errors import StoreError, ValidationError
 from store.indexes import Indexes
+from store.names import close_matches
 from store.records import (
     COUNTERS_ID,
     FILMS,
@@ -46,7 +47,8 @@ from store.records import (
     validate_draft,
 )
 from store.scoring import profile_from_tallies
-from store.storage import JournaledStorage, Reloaded, Tables
+from store.changes import Changes, Tables
+from store.storage import JournaledStorage
 from store.text import clean_line, clean_optional, fold
 from store.views import FilmList, FilmSort, ReviewSort, sort_reviews
 
@@ -95,8 +97,22 @@ class Repository:
 
     @property
     def warnings(self) -> list[str]:
-        """Things noticed on open that changed nothing the user saved (e.g. a torn journal tail)."""
-        return list(self._storage.warnings)
+        """Things noticed that changed nothing the user saved: a torn journal tail dropped on open,
+        and films whose (folded title, year) keys collide, one line each (a change of folding
+        rules can make 'Soren' and 'Søren' fold alike; both stay listed, nothing merges them)."""
+        index = self._index
+        collisions = []
+        for film_id in sorted(index.films):
+            film = index.films[film_id]
+            key = (index.folded_titles[film_id], film.year)
+            holder = index.film_keys.get(key, film_id)
+            if holder != film_id:
+                year = "no year" if film.year is None else film.year
+                collisions.append(
+                    f"films {holder} and {film_id} now share the title key {key[0]!r} ({year}): "
+                    "rename one (critics has no merge)"
+                )
+        return list(self._storage.warnings) + collisions
 
     # -- keeping the indexes in line with the storage -----------------------------------------
 
@@ -110,27 +126,41 @@ class Repository:
             detail = str(exc) if isinstance(exc, WrongShape) else f"a record has the wrong shape: {type(exc).__name__} {exc}"
             raise StoreError(f"{self.path} is damaged ({detail}); it was left untouched") from None
 
-    def _absorb(self, changed: frozenset[str]) -> bool:
-        """Update the indexes for tables another process changed; whether anything did."""
-        if not changed:
-            return False
-        if isinstance(changed, Reloaded):
+    def _absorb(self, changes: Changes) -> bool:
+        """Take in what the storage changed (another process's writes, or this one's); whether
+        anything did."""
+        if changes.reloaded:
             self._rebuild()
             return True
-        self._reindex(changed)
+        if not changes:
+            return False
+        try:
+            self._reindex(changes)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self._rebuild()  # a record Critics did not write: refused in one line by the rebuild
+            raise StoreError(f"{self.path} is damaged (a record has the wrong shape); it was left untouched") from None
         return True
 
-    def _reindex(self, names: Iterable[str]) -> None:
-        table, index = self._storage.table, self._index
-        for name in names:
-            if name == FILMS:
-                index.load_films(table(FILMS))
-            elif name == PUBLICATIONS:
-                index.load_publications(table(PUBLICATIONS))
-            elif name == META:
-                index.load_counters(table(META))
-            elif (film_id := film_of_table(name)) is not None:
-                index.index_film(film_id, table(name) or None)
+    def _reindex(self, changes: Changes) -> None:
+        storage, index = self._storage, self._index
+        whole: set[str] = set()
+        for change in changes:
+            film_id = film_of_table(change.table)
+            if film_id is None:
+                whole.add(change.table)  # films, publications, meta: small tables, read whole
+            elif change.key is None:
+                # A TinyDB write replaced a film's whole reviews table (never the repository's
+                # own writes): rare, so everything is read again rather than diffed.
+                self._rebuild()
+                return
+            else:
+                index.review_changed(film_id, change.key, change.old, change.new, storage.table(change.table) or None)
+        if FILMS in whole:
+            index.load_films(storage.table(FILMS))
+        if PUBLICATIONS in whole:
+            index.load_publications(storage.table(PUBLICATIONS))
+        if META in whole:
+            index.load_counters(storage.table(META))
 
     def refresh(self) -> bool:
         """Pick up what other processes wrote; True if anything changed."""
@@ -138,18 +168,17 @@ class Repository:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """One durable transaction; afterwards the indexes take in the tables it changed."""
-        written: set[str] = set()
+        """One durable transaction; afterwards the indexes take in what it changed."""
         try:
-            with self._storage.transaction() as changed:
-                self._absorb(changed)
+            with self._storage.transaction() as caught:
+                self._absorb(caught)
                 yield
-                written = self._storage.touched()
+                mine = self._storage.pending()
         except BaseException:
             # The storage rolled its tables back; rebuild the indexes (and id counters) from them.
             self._rebuild()
             raise
-        self._reindex(written)
+        self._absorb(mine)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -229,6 +258,10 @@ class Repository:
             return []
         return [name for name, folded in self._index.critic_folds.items() if needle in folded]
 
+    def suggest_critics(self, query: str, limit: int = 3) -> list[str]:
+        """Critics whose names are close to query (did you mean), best first."""
+        return close_matches(query, self._index.critic_folds, limit=limit)
+
     def publications(self) -> list[Publication]:
         names = set(self._index.publication_counts) | set(self._index.weights)
         return [Publication(name, self.weight_of(name)) for name in sorted(names, key=fold)]
@@ -244,21 +277,30 @@ class Repository:
         return profile_from_tallies(sorted(names, key=fold), self._index.tallies(names))
 
     def find_films(self, title: str, year: int | None = None) -> list[Film]:
-        """Films whose title is title (ignoring case and accents), narrowed by year if given."""
-        needle = fold(clean_line(title))
+        """Films whose title is title (ignoring case and accents), narrowed by year if given.
+
+        Films whose keys collide (see warnings) are told apart by the exact title: when every
+        film found shares its year with one titled exactly so, only those are kept."""
+        clean = clean_line(title)
+        needle = fold(clean)
         folded = self._index.folded_titles
-        return [
+        found = [
             film for film in self._index.films.values()
             if folded[film.id] == needle and (year is None or film.year == year)
         ]
+        exact = [film for film in found if film.title == clean]
+        if exact and len(exact) < len(found) and {f.year for f in found} <= {f.year for f in exact}:
+            return exact
+        return found
 
     def suggest_titles(self, title: str, limit: int = 3) -> list[str]:
-        folded = {self._index.folded_titles[i]: film.label for i, film in self._index.films.items()}
-        close = difflib.get_close_matches(fold(title), list(folded), n=limit, cutoff=0.5)
-        return [folded[c] for c in close]
+        """Labels of the films whose titles are close to title (did you mean), best first."""
+        index = self._index
+        return [index.films[film_id].label for film_id in close_matches(title, index.folded_titles, limit=limit)]
 
-    def validate(self, draft: ReviewDraft) -> dict[str, str]:
-        return validate_draft(draft)[1]
+    def validate(self, draft: ReviewDraft, *, today: date | None = None) -> dict[str, str]:
+        """The reason for each field draft gets wrong; today refuses dates after tomorrow."""
+        return validate_draft(draft, today)[1]
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -271,9 +313,10 @@ class Repository:
         index = self._index
         self._storage.put(META, COUNTERS_ID, {"review": index.next_review, "film": index.next_film})
 
-    def add_review(self, film_id: int, draft: ReviewDraft) -> Review:
-        """Add a review; durable on disk when this returns."""
-        record = valid_record(draft)
+    def add_review(self, film_id: int, draft: ReviewDraft, *, today: date | None = None) -> Review:
+        """Add a review; durable on disk when this returns. today, if given, refuses a date more
+        than a day after it (the CLI and the form pass it)."""
+        record = valid_record(draft, today)
         with self._writing():
             self.film(film_id)
             review_id = self._take_review_id()
@@ -281,8 +324,8 @@ class Repository:
             self._save_counters()
         return self.review(review_id)
 
-    def edit_review(self, review_id: int, draft: ReviewDraft) -> Review:
-        record = valid_record(draft)
+    def edit_review(self, review_id: int, draft: ReviewDraft, *, today: date | None = None) -> Review:
+        record = valid_record(draft, today)
         with self._writing():
             film_id = self.review(review_id).film_id
             self._storage.put(reviews_table(film_id), review_id, record)
@@ -340,6 +383,17 @@ class Repository:
         """Fold the journal into a fresh snapshot (keeps the previous one as a .bak file)."""
         self._absorb(self._storage.compact())
 
+    @property
+    def compaction_due(self) -> bool:
+        """Whether the journal has outgrown its snapshot: the writer that crossed the line
+        compacts after its change is acknowledged (the CLI at once, the browser in a process
+        of its own: store/compactor.py)."""
+        return self._storage.compaction_due()
+
+    @property
+    def journal_bytes(self) -> int:
+        return self._storage.journal_bytes
+
     # -- imports ----------------------------------------------------------------------------
 
     def _create_film(self, record: FilmRecord) -> int:
@@ -369,7 +423,7 @@ class Repository:
             for publication in weights:
                 self._put_weight(publication)
             for record, new in prepared:
-                film_id = self._index.film_keys.get((fold(clean_line(record.title)), clean_year(record.year)))
+                film_id = self._film_meant(record)
                 if film_id is None:
                     film_id = self._create_film(record)
                     films_added += 1
@@ -393,6 +447,21 @@ class Repository:
                     reviews_added += len(fresh)
             self._save_counters()
         return ImportResult(films_added, reviews_added, skipped)
+
+    def _film_meant(self, record: FilmRecord) -> int | None:
+        """The film an imported record names: by its (folded title, year) key; where two films
+        share that key (folding rules changed), the one titled exactly so, else refused."""
+        title, year = clean_line(record.title), clean_year(record.year)
+        key = (fold(title), year)
+        film_id = self._index.film_keys.get(key)
+        if film_id is None or key not in self._index.shared_keys:
+            return film_id
+        films = [f for f in self._index.films.values() if (self._index.folded_titles[f.id], f.year) == key]
+        exact = [f.id for f in films if f.title == title]
+        if len(exact) == 1:
+            return exact[0]
+        labels = ", ".join(repr(f.label) for f in films)
+        raise ValidationError({"title": f"{title!r} could be any of {labels}; rename one of them first"})
 
     def export_films(self) -> tuple[list[tuple[Film, list[Review]]], list[Publication]]:
         """Every film (by title) with its reviews in page order, and every publication weight."""

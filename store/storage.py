@@ -6,14 +6,17 @@ in two files beside each other:
 
 - ``critics.json``: an atomic snapshot (temp file, fsync, os.replace, fsync of the folder);
 - ``critics.json.journal``: an append-only journal, one checksummed line per committed
-  transaction holding the new content of every table it changed; fsynced before a write
-  returns.
+  transaction holding its changes record by record (a put or a removal of one review, film or
+  publication; a whole table only for a TinyDB write), with the database's id and a sequence
+  number; fsynced before a write returns.
 
 Every transaction holds an exclusive flock on ``critics.json.lock`` and first catches up with
-what other processes appended, so two processes never lose each other's writes. A journal
-line that was torn by a crash is the last one (appends are serialised by the lock); it is
-dropped on open and reported. Compaction folds the journal into a new snapshot, keeping the
-previous snapshot as ``critics.json.bak``.
+what other processes appended, so two processes never lose each other's writes. Only an
+unterminated last line is a torn write (appends are serialised by the lock): it is dropped on
+open and reported. A complete line that fails its checksum, a line of another database, or
+lines out of sequence are damage: the open is refused, files untouched. Compaction folds the
+journal into a new snapshot, keeping the previous snapshot as ``critics.json.bak``; the first
+write to a database of an older schema does the same (the migration).
 
 Two ways in:
 - the repository's: ``put`` / ``remove`` / ``insert_many`` / ``table`` inside ``transaction()``;
@@ -21,8 +24,9 @@ Two ways in:
   write is its own durable transaction; inside one, it joins it. A write is refused if another
   process changed the same table since TinyDB read it; a write that fails leaves memory as the
   files have it. An empty table is kept (``truncate()``, ``persist_empty``); a journal line
-  writes null for a dropped one. Each write journals the whole table it changed, so a TinyDB
-  user calls ``compact()`` now and then (tests/store/test_storage_tinydb.py;
+  writes null for a dropped one. Each TinyDB write journals the whole table it changed (its
+  update() changes documents in place, so no record-level difference can be told), so a
+  TinyDB user calls ``compact()`` now and then (tests/store/test_storage_tinydb.py;
   tests/store/test_tinydb_suite.py runs TinyDB's own suite against this storage).
 """
 
@@ -33,7 +37,6 @@ import fcntl
 import os
 import re
 import threading
-import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator, Mapping
@@ -41,83 +44,22 @@ from typing import Any, BinaryIO, Iterator, Mapping
 import orjson
 from tinydb.storages import Storage
 
+from store.changes import Change, Changes, Record, Reloaded, Tables, apply_op, op_of, undo_change
+from store.durable import decode_line, describe, encode_line, unreadable, write_atomically
 from store.errors import StoreError
 
-SCHEMA_VERSION = 1
+# 1: a journal line holds whole tables. 2: record-level journal lines with the database's id
+# and a sequence number; the snapshot names the database.
+SCHEMA_VERSION = 2
+# Automatic compaction: once the journal is past a quarter of the snapshot (and past 1 MiB,
+# so a small database does not compact at every few writes). Opening replays the journal, so
+# this bounds how much an open reads beyond the snapshot.
+COMPACT_FRACTION = 4
+COMPACT_AFTER_BYTES = 1 << 20
 SNAPSHOT_FORMAT = "critics"
 JOURNAL_FORMAT = "critics-journal"
 
-Record = dict[str, Any]
-Tables = dict[str, dict[str, Record]]
 _EMPTY: dict[str, Record] = {}
-
-
-class Reloaded(frozenset):
-    """The set of changed tables when everything was re-read (another process compacted)."""
-
-
-def _describe(exc: OSError) -> str:
-    return exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace path with data so that a crash leaves either the old file or the new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _unreadable(line: bytes, otherwise: str) -> str:
-    """Why a snapshot line does not parse, when it is more than plain damage."""
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return f"not UTF-8 text at byte {exc.start + 1}"
-    if not line.endswith(b"\n"):
-        return "cut short: the file is truncated"
-    return otherwise
-
-
-def _encode_line(record: dict[str, Any]) -> bytes:
-    payload = orjson.dumps(record)
-    return b"%08x " % zlib.crc32(payload) + payload + b"\n"
-
-
-def _decode_line(line: bytes) -> dict[str, Any] | None:
-    """The record of one journal line, or None if the line is damaged."""
-    if len(line) < 10 or line[8:9] != b" ":
-        return None
-    payload = line[9:]
-    try:
-        if int(line[:8], 16) != zlib.crc32(payload):
-            return None
-        record = orjson.loads(payload)
-    except ValueError:
-        return None
-    return record if isinstance(record, dict) else None
 
 
 class _HandedOut(dict):
@@ -134,7 +76,9 @@ class JournaledStorage(Storage):
     """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        # A link to a database works on its target: journal, lock and backup live beside the
+        # target, and a compaction replaces the target, so the link stays a link.
+        self.path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_path = self.path.with_name(self.path.name + ".bak")
@@ -146,17 +90,24 @@ class JournaledStorage(Storage):
         self._journal_offset = 0
         self._journal_fd: int | None = None
         self._lock_fd: int | None = None
-        self._touched: set[str] | None = None
-        self._before: dict[str, Any] = {}
+        self._schema = SCHEMA_VERSION
+        self._db_id: str | None = None
+        self._sequence = 0  # of the last journal line read or written
+        self._pending: Changes | None = None  # the open transaction's changes, in order
         self._reload_on_rollback = False
         self._stale_journal = False
         self._torn_tail = 0
         self._broken: str | None = None
+        self._made_lock = False
         # flock is per open file, so threads of this process also need a lock of their own.
         self._thread_lock = threading.Lock()
         self._check_location()
-        with self._locked(for_write=False):
-            self._load()
+        try:
+            with self._locked(for_write=False):
+                self._load()
+        except BaseException:
+            self.close()  # a refused open keeps no file open and leaves no lock file behind
+            raise
 
     # -- TinyDB's Storage interface -------------------------------------------------------
 
@@ -175,7 +126,7 @@ class JournaledStorage(Storage):
         changed = {name for name in data.keys() | base.keys() if data.get(name) is not base.get(name)}
         if not changed:
             return
-        if self._touched is not None:  # inside transaction(): the write joins it
+        if self._pending is not None:  # inside transaction(): the write joins it
             self._take_tinydb_tables(data, changed)
             return
         entered = False
@@ -203,18 +154,26 @@ class JournaledStorage(Storage):
             if fd is not None:
                 os.close(fd)
         self._journal_fd = self._lock_fd = None
+        if self._made_lock and self._snapshot_id is None and not self.path.exists():
+            try:  # nothing was ever written: leave no lock file for a database that never was
+                os.unlink(self.lock_path)
+            except OSError:
+                pass
+        self._made_lock = False
 
     def _take_tinydb_tables(self, data: Tables, names: set[str]) -> None:
         # TinyDB's update() changes documents in place, inside tables this storage holds, so
         # the tables kept for a rollback may already be changed: a failed commit re-reads the
         # files instead.
         self._reload_on_rollback = True
-        for name in names:
-            self._stage(name)
+        for name in sorted(names):
+            old = self._tables.get(name)
             if name in data:
-                self._tables[name] = data[name]  # an empty table too: TinyDB lists it (truncate, persist_empty)
+                self._tables[name] = new = data[name]  # an empty table too: TinyDB lists it (truncate, persist_empty)
             else:
                 self._tables.pop(name, None)
+                new = None
+            self._log(Change(name, None, old, new))
 
     # -- the repository's interface (inside transaction()) ----------------------------------
 
@@ -225,63 +184,59 @@ class JournaledStorage(Storage):
     def table_names(self) -> list[str]:
         return list(self._tables)
 
-    def touched(self) -> frozenset[str]:
-        """The tables changed so far in the current transaction."""
-        return frozenset(self._touched or ())
+    def pending(self) -> Changes:
+        """The changes made so far in the open transaction, in order."""
+        return Changes(self._pending or ())
 
     def put(self, name: str, doc_id: int, record: Record) -> None:
         """Insert or replace one record."""
-        self._writable(name)[str(doc_id)] = record
+        table = self._tables.get(name)
+        if table is None:
+            table = self._tables[name] = {}
+        key = str(doc_id)
+        self._log(Change(name, key, table.get(key), record))
+        table[key] = record
 
     def remove(self, name: str, doc_id: int) -> None:
-        table = self._writable(name)
-        del table[str(doc_id)]
+        table = self._tables[name]
+        key = str(doc_id)
+        self._log(Change(name, key, table[key], None))
+        del table[key]
         if not table:
-            del self._tables[name]  # an empty table is no table (as in the snapshot)
+            del self._tables[name]  # the repository keeps no empty table (nor does the snapshot)
 
     def insert_many(self, name: str, records: Mapping[int, Record]) -> None:
-        self._writable(name).update((str(doc_id), record) for doc_id, record in records.items())
+        for doc_id, record in records.items():
+            self.put(name, doc_id, record)
 
-    def _stage(self, name: str) -> None:
-        if self._touched is None:
+    def _log(self, change: Change) -> None:
+        if self._pending is None:
             raise StoreError("internal error: a write outside a transaction was refused")
-        if name not in self._touched:
-            self._touched.add(name)
-            self._before[name] = self._tables.get(name)
-
-    def _writable(self, name: str) -> dict[str, Record]:
-        """The table to change: on its first change in a transaction a copy replaces it, so the
-        one held before stays as it was (the rollback, and the repository's indexes, keep it)."""
-        first = self._touched is not None and name not in self._touched
-        self._stage(name)
-        table = self._tables.get(name)
-        if first or table is None:
-            table = self._tables[name] = dict(table or ())
-        return table
+        self._pending.append(change)
 
     # -- public -----------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[frozenset[str]]:
-        """Lock, catch up with other processes (yielding the tables they changed), then
-        commit every table written inside as one durable journal line, or roll back."""
-        if self._touched is not None:
+    def transaction(self) -> Iterator[Changes]:
+        """Lock, catch up with other processes (yielding what they changed), then commit every
+        change made inside as one durable journal line, or roll back."""
+        if self._pending is not None:
             raise StoreError("internal error: transactions do not nest")
         with self._locked(for_write=True):
-            changed = self._catch_up_or_repair()
-            self._touched = set()
-            self._before = {}
+            caught = self._catch_up_or_repair()
+            if self._schema < SCHEMA_VERSION and self._snapshot_id is not None:
+                self._migrate()
+            self._pending = Changes()
             self._reload_on_rollback = False
             try:
-                yield changed
-                if self._touched:
-                    self._commit(self._touched)
+                yield caught
+                if self._pending:
+                    self._commit(self._pending)
             except BaseException:
                 self._roll_back()
                 raise
             finally:
-                self._touched = None
-                self._before = {}
+                self._pending = None
                 self._reload_on_rollback = False
 
     def _roll_back(self) -> None:
@@ -289,13 +244,15 @@ class JournaledStorage(Storage):
         if self._reload_on_rollback:
             self._reread()
             return
-        # put/remove/insert_many replaced each table with a copy on its first change and records
-        # are never changed in place, so the tables kept by _stage are the state before.
-        for name, table in self._before.items():
-            if table is None:
-                self._tables.pop(name, None)
-            else:
-                self._tables[name] = table
+        # Records are never changed in place, so undoing each change, newest first, restores
+        # every table (the same dict objects) exactly.
+        for change in reversed(self._pending or ()):
+            undo_change(self._tables, change)
+
+    def _migrate(self) -> None:
+        """The first write to a database of an older schema: a snapshot in this schema first
+        (the previous one kept as the .bak file), then the write goes to a journal of this schema."""
+        self._write_snapshot(self._generation + 1, folded=True)
 
     def _reread(self) -> None:
         """Read the files afresh after a failed TinyDB write (under the lock), without hiding
@@ -306,20 +263,34 @@ class JournaledStorage(Storage):
         except (OSError, StoreError) as exc:
             self._broken = f"{self.path} could not be read again after a failed write ({exc})"
 
-    def refresh(self) -> frozenset[str]:
-        """Catch up with what other processes committed; the names of the tables changed."""
+    def refresh(self) -> Changes:
+        """Catch up with what other processes committed; what they changed."""
         if not self.path.exists() and self._snapshot_id is None:
-            return frozenset()
+            return Changes()
         with self._locked(for_write=False):
             return self._catch_up()
 
-    def compact(self) -> frozenset[str]:
+    def compact(self) -> Changes:
         """Fold the journal into a new snapshot (the previous one kept as the .bak file);
-        the tables other processes had changed, which the caller must take in."""
+        what other processes had changed, which the caller must take in."""
         with self._locked(for_write=True):
-            changed = self._catch_up_or_repair()
-            self._write_snapshot(self._generation + 1)
-            return changed
+            caught = self._catch_up_or_repair()
+            self._write_snapshot(self._generation + 1, folded=True)
+            return caught
+
+    def compaction_due(self) -> bool:
+        """Whether the journal has outgrown its snapshot (docs/architecture.md: a quarter of
+        the snapshot, and at least COMPACT_AFTER_BYTES)."""
+        return self._journal_offset > max(COMPACT_AFTER_BYTES, self.snapshot_bytes // COMPACT_FRACTION)
+
+    @property
+    def journal_bytes(self) -> int:
+        """How much journal this process has read or written past the snapshot."""
+        return self._journal_offset
+
+    @property
+    def snapshot_bytes(self) -> int:
+        return self._snapshot_id[3] if self._snapshot_id is not None else 0
 
     def replace_all(self, tables: Tables) -> None:
         """Write tables as the whole database in one atomic snapshot (bulk loads)."""
@@ -356,11 +327,16 @@ class JournaledStorage(Storage):
     @contextmanager
     def _file_locked(self, *, for_write: bool) -> Iterator[None]:
         if self._lock_fd is None:
+            if not for_write and not self.path.exists() and not self.lock_path.exists():
+                yield  # nothing to read yet: no lock file is made for a database that is not there
+                return
             try:
+                made = not self.lock_path.exists()
                 self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+                self._made_lock = self._made_lock or made
             except OSError as exc:
                 if for_write:
-                    raise StoreError(f"cannot write to {self.path}: {_describe(exc)} ({self.lock_path})") from None
+                    raise StoreError(f"cannot write to {self.path}: {describe(exc)} ({self.lock_path})") from None
                 # A read-only place: reading without the lock is safe enough, since
                 # snapshots are replaced atomically and a torn journal tail is ignored.
                 yield
@@ -387,6 +363,9 @@ class JournaledStorage(Storage):
         """Read snapshot and journal into memory; refuse anything damaged or too new."""
         self._tables = {}
         self._generation = 0
+        self._schema = SCHEMA_VERSION
+        self._db_id = None
+        self._sequence = 0
         self._snapshot_id = self._journal_id = None
         self._journal_offset = 0
         self._stale_journal = False
@@ -397,7 +376,7 @@ class JournaledStorage(Storage):
         try:
             with open(self.path, "rb") as handle:
                 st = os.fstat(handle.fileno())
-                tables, generation = self._parse_snapshot(handle)
+                tables, generation, self._schema, self._db_id = self._parse_snapshot(handle)
         except FileNotFoundError:
             if self.journal_path.exists():
                 raise StoreError(
@@ -406,13 +385,13 @@ class JournaledStorage(Storage):
                 ) from None
             return
         except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {_describe(exc)}") from None
+            raise StoreError(f"cannot read {self.path}: {describe(exc)}") from None
         self._tables.update(tables)
         self._generation = generation
         self._snapshot_id = self._snapshot_file_id(st)
         self._read_journal(initial=True)
 
-    def _parse_snapshot(self, handle: BinaryIO) -> tuple[Tables, int]:
+    def _parse_snapshot(self, handle: BinaryIO) -> tuple[Tables, int, int, str | None]:
         """Header line, then one line per table: parsed a line at a time, so memory never
         holds the whole file and its objects at once."""
         where = str(self.path)
@@ -427,7 +406,7 @@ class JournaledStorage(Storage):
                     f"{where} is not a Critics database (no \"format\": \"critics\" header; if it is an export, "
                     f"`critics import` reads it); it was left untouched"
                 ) from None
-            raise StoreError(f"{where} is not valid JSON (line 1: {_unreadable(first, 'not a header')}); it was left untouched") from None
+            raise StoreError(f"{where} is not valid JSON (line 1: {unreadable(first, 'not a header')}); it was left untouched") from None
         if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
             raise StoreError(f"{where} is not a Critics database (no \"format\": \"critics\" header); it was left untouched")
         schema = header.get("schema")
@@ -438,15 +417,17 @@ class JournaledStorage(Storage):
                 f"{where} was written by a newer Critics (schema {schema}; this one reads up to "
                 f"{SCHEMA_VERSION}); upgrade Critics to open it"
             )
-        generation, count = header.get("generation"), header.get("tables")
+        generation, count, db_id = header.get("generation"), header.get("tables"), header.get("db")
         if not isinstance(generation, int) or not isinstance(count, int):
             raise StoreError(f"{where} is damaged (generation or table count missing); it was left untouched")
+        if (schema >= 2) != isinstance(db_id, str):
+            raise StoreError(f"{where} is damaged (its database id is missing or wrong); it was left untouched")
         tables: Tables = {}
         for number, line in enumerate(handle, 2):
             try:
                 name, table = orjson.loads(line)
             except (orjson.JSONDecodeError, ValueError, TypeError):
-                reason = _unreadable(line, "not a table")
+                reason = unreadable(line, "not a table")
                 raise StoreError(f"{where} is damaged at line {number} ({reason}); it was left untouched") from None
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"{where} is damaged at line {number} (not a table); it was left untouched")
@@ -456,16 +437,16 @@ class JournaledStorage(Storage):
             raise StoreError(
                 f"{where} is truncated or damaged ({len(tables)} of {count} tables); it was left untouched"
             )
-        return tables, generation
+        return tables, generation, schema, db_id
 
-    def _read_journal(self, *, initial: bool) -> set[str]:
-        """Apply journal lines past the offset read so far; the tables they changed."""
+    def _read_journal(self, *, initial: bool) -> Changes:
+        """Apply journal lines past the offset read so far; the changes they made."""
         try:
             fd = os.open(self.journal_path, os.O_RDONLY)
         except FileNotFoundError:
-            return set()
+            return Changes()
         except OSError as exc:
-            raise StoreError(f"cannot read {self.journal_path}: {_describe(exc)}") from None
+            raise StoreError(f"cannot read {self.journal_path}: {describe(exc)}") from None
         try:
             st = os.fstat(fd)
             os.lseek(fd, self._journal_offset, os.SEEK_SET)
@@ -476,49 +457,21 @@ class JournaledStorage(Storage):
             os.close(fd)
         self._journal_id = self._file_id(st)
         data = b"".join(chunks)
-        changed: set[str] = set()
+        changes = Changes()
         offset = self._journal_offset
         lines = data.split(b"\n")
-        tail = lines.pop()  # after the last newline: b"" unless a line was torn
-        for number, line in enumerate(lines):
-            record = _decode_line(line)
-            is_last = number == len(lines) - 1 and not tail
+        tail = lines.pop()  # after the last newline: b"" unless the last append was torn
+        for line in lines:
+            # A complete line (its newline written last) that fails its checksum is damage,
+            # never a torn write: refused, so no acknowledged change is silently dropped.
+            record = decode_line(line)
             if record is None:
-                if is_last:
-                    tail = line + b"\n"
-                    break
-                raise StoreError(
-                    f"{self.journal_path} is damaged at byte {offset}; it was left untouched"
-                )
+                self._refuse_journal(offset, "a complete entry fails its checksum")
             if offset == 0:
-                if record.get("format") != JOURNAL_FORMAT or not isinstance(record.get("generation"), int):
-                    raise StoreError(f"{self.journal_path} is not a Critics journal; it was left untouched")
-                if record.get("schema", 0) > SCHEMA_VERSION:
-                    raise StoreError(f"{self.journal_path} was written by a newer Critics; upgrade Critics to open it")
-                if record["generation"] > self._generation:
-                    raise StoreError(
-                        f"{self.journal_path} is newer than {self.path.name} (was the snapshot replaced by an "
-                        f"older copy?); both were left untouched"
-                    )
-                if record["generation"] < self._generation:
-                    # Left over from before a compaction that the snapshot already holds.
-                    self._journal_offset = len(data) - len(tail)
-                    self._stale_journal = True
-                    self._torn_tail = 0
-                    return changed
-                self._stale_journal = False
+                if self._read_header(record, len(data) - len(tail)):
+                    return changes  # a stale journal: the snapshot already holds it
             elif not self._stale_journal:
-                tables = record.get("tables")
-                if not isinstance(tables, dict):
-                    raise StoreError(f"{self.journal_path} is damaged at byte {offset}; it was left untouched")
-                for name, table in tables.items():
-                    if table is None:  # dropped; an empty table is {} (older journals wrote null for it too)
-                        self._tables.pop(name, None)
-                    elif isinstance(table, dict):
-                        self._tables[name] = table
-                    else:
-                        raise StoreError(f"{self.journal_path} is damaged at byte {offset}; it was left untouched")
-                    changed.add(name)
+                self._apply_entry(record, offset, changes)
             offset += len(line) + 1
         self._journal_offset = offset
         if tail:
@@ -530,32 +483,120 @@ class JournaledStorage(Storage):
                 )
         else:
             self._torn_tail = 0
-        return changed
+        return changes
 
-    def _catch_up(self) -> frozenset[str]:
+    def _refuse_journal(self, offset: int, why: str) -> None:
+        raise StoreError(f"{self.journal_path} is damaged at byte {offset} ({why}); it was left untouched")
+
+    def _read_header(self, record: dict[str, Any], end: int) -> bool:
+        """Check the journal's first line against the snapshot; True if the journal is stale."""
+        schema = record.get("schema", 1)
+        if record.get("format") != JOURNAL_FORMAT or type(record.get("generation")) is not int or type(schema) is not int:
+            raise StoreError(f"{self.journal_path} is not a Critics journal; it was left untouched")
+        if schema > SCHEMA_VERSION:
+            raise StoreError(f"{self.journal_path} was written by a newer Critics; upgrade Critics to open it")
+        if record.get("db") is not None and record.get("db") != self._db_id:
+            raise StoreError(
+                f"{self.journal_path} belongs to another database than {self.path.name}; both were left untouched"
+            )
+        if record["generation"] > self._generation:
+            raise StoreError(
+                f"{self.journal_path} is newer than {self.path.name} (was the snapshot replaced by an "
+                f"older copy?); both were left untouched"
+            )
+        if record["generation"] < self._generation:
+            # Left over from before a compaction that the snapshot already holds.
+            self._journal_offset = end
+            self._stale_journal = True
+            self._torn_tail = 0
+            return True
+        if schema != self._schema or record.get("db") != self._db_id:
+            raise StoreError(
+                f"{self.journal_path} belongs to another database than {self.path.name}; both were left untouched"
+            )
+        self._stale_journal = False
+        self._sequence = 0
+        return False
+
+    def _apply_entry(self, record: dict[str, Any], offset: int, changes: Changes) -> None:
+        """Apply one committed entry: all of its changes, or none (the open is refused)."""
+        if self._schema < 2:
+            tables = record.get("tables")
+            if not isinstance(tables, dict) or not all(t is None or isinstance(t, dict) for t in tables.values()):
+                self._refuse_journal(offset, "not an entry")
+            for name, table in tables.items():
+                changes.append(apply_op(self._tables, ["table", name, table]))
+            return
+        if record.get("db") != self._db_id:
+            self._refuse_journal(offset, "an entry of another database")
+        if record.get("seq") != self._sequence + 1:
+            self._refuse_journal(offset, f"entry {record.get('seq')!r} where entry {self._sequence + 1} was due")
+        ops = record.get("ops")
+        if not isinstance(ops, list):
+            self._refuse_journal(offset, "not an entry")
+        done = Changes()
+        try:
+            for op in ops:
+                done.append(apply_op(self._tables, op))
+        except ValueError:
+            for change in reversed(done):
+                undo_change(self._tables, change)
+            self._refuse_journal(offset, "an entry that does not apply")
+        self._sequence += 1
+        changes.extend(done)
+
+    def _catch_up(self) -> Changes:
         """Bring memory up to date with the files (under the lock)."""
         try:
             snap = self._snapshot_file_id(os.stat(self.path))
         except FileNotFoundError:
             snap = None
-        if snap != self._snapshot_id:
+        if snap != self._snapshot_id and not self._adopt():
             self._load()
-            return Reloaded(self._tables)
+            return Reloaded()
         try:
             st = os.stat(self.journal_path)
         except FileNotFoundError:
-            return frozenset()
+            return Changes()
         if self._journal_id is not None and self._file_id(st) != self._journal_id:
             self._load()
-            return Reloaded(self._tables)
+            return Reloaded()
         if st.st_size < self._journal_offset:
             self._load()
-            return Reloaded(self._tables)
+            return Reloaded()
         if st.st_size == self._journal_offset + self._torn_tail:
-            return frozenset()
-        return frozenset(self._read_journal(initial=False))
+            return Changes()
+        return self._read_journal(initial=False)
 
-    def _catch_up_or_repair(self) -> frozenset[str]:
+    def _adopt(self) -> bool:
+        """Take a snapshot another process compacted from exactly what this one holds, reading
+        only its header (the browser's background compaction); False if it must be read whole."""
+        if self._snapshot_id is None or self._stale_journal:
+            return False
+        try:
+            with open(self.path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                header = orjson.loads(handle.readline())
+        except (OSError, ValueError):
+            return False
+        if not isinstance(header, dict) or header.get("format") != SNAPSHOT_FORMAT:
+            return False
+        schema, generation, db_id = header.get("schema"), header.get("generation"), header.get("db")
+        if type(schema) is not int or not self._schema <= schema <= SCHEMA_VERSION or type(generation) is not int:
+            return False
+        if header.get("folded") != {"generation": self._generation, "offset": self._journal_offset}:
+            return False
+        if not isinstance(db_id, str) or self._db_id not in (None, db_id):
+            return False
+        self._snapshot_id = self._snapshot_file_id(st)
+        self._generation, self._schema, self._db_id = generation, schema, db_id
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        self._journal_id, self._journal_offset, self._sequence, self._torn_tail = None, 0, 0, 0
+        return True
+
+    def _catch_up_or_repair(self) -> Changes:
         """_catch_up, or after an append that could not be cut back, read the files afresh
         (under the lock): a torn line is then dropped as a torn tail and cut off by the next
         append, and a whole one is taken in like any other process's change."""
@@ -563,7 +604,7 @@ class JournaledStorage(Storage):
             return self._catch_up()
         self._load()
         self._broken = None
-        return Reloaded(self._tables)
+        return Reloaded()
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -581,11 +622,10 @@ class JournaledStorage(Storage):
             self._torn_tail = 0
         return self._journal_fd
 
-    def _commit(self, names: set[str]) -> None:
-        record = {"tables": {name: self._tables.get(name) for name in sorted(names)}}  # null: dropped
-        line = _encode_line(record)
+    def _commit(self, changes: Changes) -> None:
         try:
             fd = self._open_journal_for_append()
+            line = encode_line({"db": self._db_id, "seq": self._sequence + 1, "ops": [op_of(c) for c in changes]})
             written = 0
             view = memoryview(line)
             while written < len(line):
@@ -595,12 +635,13 @@ class JournaledStorage(Storage):
             self._undo_partial_append()
             if self._broken:
                 raise StoreError(
-                    f"could not save to {self.path}: {_describe(exc)}; the journal could not be cut back "
+                    f"could not save to {self.path}: {describe(exc)}; the journal could not be cut back "
                     f"either, so this change may still appear when the database is next read"
                 ) from None
-            raise StoreError(f"could not save to {self.path}: {_describe(exc)}; nothing was saved") from None
+            raise StoreError(f"could not save to {self.path}: {describe(exc)}; nothing was saved") from None
         self._journal_offset += len(line)
         self._journal_id = self._file_id(os.fstat(fd))
+        self._sequence += 1
 
     def _undo_partial_append(self) -> None:
         """After a failed append, cut the journal back to its last good line."""
@@ -618,22 +659,32 @@ class JournaledStorage(Storage):
         except OSError as exc:
             # A torn line would be dropped as a torn tail on the next open, but appending
             # after it would bury it mid-journal: the next write reads the files afresh first.
-            self._broken = f"{self.journal_path} could not be cut back after a failed write ({_describe(exc)})"
+            self._broken = f"{self.journal_path} could not be cut back after a failed write ({describe(exc)})"
 
     def _new_journal(self) -> None:
-        header = _encode_line({"format": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "generation": self._generation})
+        header = encode_line(
+            {"format": JOURNAL_FORMAT, "schema": self._schema, "generation": self._generation, "db": self._db_id}
+        )
         if self._journal_fd is not None:
             os.close(self._journal_fd)
             self._journal_fd = None
         write_atomically(self.journal_path, header)
         self._journal_id = self._file_id(os.stat(self.journal_path))
         self._journal_offset = len(header)
+        self._sequence = 0
         self._stale_journal = False
         self._torn_tail = 0
 
-    def _write_snapshot(self, generation: int, tables: Tables | None = None) -> None:
+    def _write_snapshot(self, generation: int, tables: Tables | None = None, *, folded: bool = False) -> None:
         content = self._tables if tables is None else tables
-        header = {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation, "tables": len(content)}
+        db_id = self._db_id or os.urandom(8).hex()  # a database keeps its id across compactions
+        header: dict[str, Any] = {
+            "format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation, "tables": len(content), "db": db_id,
+        }
+        if folded and self._snapshot_id is not None:
+            # What this snapshot holds: the previous one and its journal up to here. A process
+            # that had read exactly that far takes the new snapshot without reading it.
+            header["folded"] = {"generation": self._generation, "offset": self._journal_offset}
         body = b"\n".join([orjson.dumps(header), *(orjson.dumps([name, table]) for name, table in content.items())]) + b"\n"
         try:
             self._remove_leftovers()
@@ -641,12 +692,13 @@ class JournaledStorage(Storage):
                 self._keep_backup()
             write_atomically(self.path, body)
             self._generation = generation
+            self._schema, self._db_id = SCHEMA_VERSION, db_id
             self._snapshot_id = self._snapshot_file_id(os.stat(self.path))
             # Until the new journal is in place the old one is stale: never append to it.
             self._stale_journal = True
             self._new_journal()
         except OSError as exc:
-            raise StoreError(f"could not save to {self.path}: {_describe(exc)}; the previous state was kept") from None
+            raise StoreError(f"could not save to {self.path}: {describe(exc)}; the previous state was kept") from None
 
     def _remove_leftovers(self) -> None:
         """Delete temporary files a killed writer left behind (.critics.json.<pid>.tmp and the

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 # C0 and C1 controls, DEL, and the bidi embedding/override/isolate marks: they can rewrite a
 # terminal (ESC sequences) or reorder what is shown (bidi), so they never reach the store.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -34,9 +36,35 @@ def clean_optional(text: str | None) -> str | None:
     return cleaned or None
 
 
+class _FoldTable(dict):
+    """str.translate's table for fold, filled one character at a time as characters are met.
+
+    A combining mark is dropped (the accent of a decomposed 'ë'); a letter of a script other than
+    Latin stays as it is (transliterated, different names would merge: 他 and 她 both read "ta");
+    anything else, Latin letters that do not decompose (ø, æ, œ, ł, đ, þ, ı) and typography
+    (’, –, «) included, becomes anyascii's ASCII form, lower-cased."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if unicodedata.combining(char):
+            value = None
+        elif char.isalpha() and not unicodedata.name(char, "LATIN").startswith(("LATIN", "MODIFIER LETTER")):
+            value = char
+        else:
+            value = anyascii(char).lower() or char  # a character anyascii cannot spell stays
+        self[code] = value
+        return value
+
+
+# ASCII is there from the start, upper case lowered: NFKD can make some ('℃' is '°C').
+_FOLD_TABLE = _FoldTable({code: chr(code).lower() for code in range(128)})
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching: 'Zoë' and 'ZOE' fold alike."""
+    """Case- and accent-insensitive form for matching: 'Zoë', 'ZOE' and 'zoe' fold alike, and so
+    do 'Søren' and 'soren', 'Æon' and 'aeon', 'Weiß' and 'weiss'. Film identity is the folded
+    title with the year, so a change here can make two stored films share a key: the indexes keep
+    both and the repository warns (store/indexes.py, Repository.warnings)."""
     if text.isascii():
         return text.lower()  # nothing to decompose: the common case, and much quicker
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_TABLE)

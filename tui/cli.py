@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
     stats.add_argument("--film", metavar="TITLE")
+    stats.add_argument("--year", type=int, help="the film's year, when several films share the title")
     stats.add_argument("--critic", metavar="NAME", help="films that critic reviewed, and the critic's profile")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     _add_db(stats)
@@ -81,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     weight.add_argument("weight", metavar="WEIGHT", type=float)
     _add_db(weight)
     weight.set_defaults(handler=cmd_weight)
+
+    check = commands.add_parser("check", help="read every record and report what is damaged (changes nothing)")
+    _add_db(check)
+    check.set_defaults(handler=cmd_check)
+
+    repair = commands.add_parser(
+        "repair", help="copy a damaged database's files aside, rebuild it from what is intact, and say what was dropped"
+    )
+    _add_db(repair)
+    repair.set_defaults(handler=cmd_repair)
 
     compact = commands.add_parser("compact", help="fold the journal into a fresh snapshot (keeps a .bak)")
     _add_db(compact)
@@ -114,16 +126,23 @@ def _open(args: argparse.Namespace):
     return repository
 
 
+def _did_you_mean(close: list[str]) -> str:
+    return f"; did you mean: {', '.join(close)}?" if close else ""
+
+
 def _choose_film(repository, title: str, year: int | None) -> FilmSummary:
+    """The one film called title (and of that year, if given). What the database holds decides,
+    not how the command was typed, so an unknown or ambiguous film is status 1, not 2."""
     films = repository.find_films(title, year)
     if len(films) == 1:
         return repository.summary(films[0].id)
-    if films:
+    if films and year is None and len({f.year for f in films}) == len(films):
         years = ", ".join(str(f.year) for f in films)
-        raise CommandError(f"several films are called {title!r} ({years}): add --year")
-    close = repository.suggest_titles(title)
-    hint = f"; did you mean: {', '.join(close)}?" if close else ""
-    raise CommandError(f"no film called {title!r}{hint}")
+        raise StoreError(f"several films are called {title!r} ({years}): add --year")
+    if films:  # same year too: their titles differ only in case or accents (see the warnings)
+        labels = ", ".join(f.label for f in films)
+        raise StoreError(f"several films are called {title!r}: {labels}; give the title exactly as listed")
+    raise StoreError(f"no film called {title!r}{_did_you_mean(repository.suggest_titles(title))}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -132,19 +151,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     records, publications = read_import_file(Path(args.page), title=args.title, year=args.year)
     with _open(args) as repository:
         result = repository.import_films(records, publications)
-    print(
-        f"imported {result.reviews_added} review(s) into {len(records)} film(s)"
-        f" ({result.films_added} new film(s), {result.reviews_skipped} already present)"
-    )
+        print(
+            f"imported {result.reviews_added} review(s) into {len(records)} film(s)"
+            f" ({result.films_added} new film(s), {result.reviews_skipped} already present)"
+        )
+        _compact_if_due(repository)
     return 0
+
+
+def _compact_if_due(repository) -> None:
+    """After a write's result is printed: compact once the journal has outgrown the snapshot
+    (docs/architecture.md). A compaction that fails changes nothing; the write is kept."""
+    if not repository.compaction_due:
+        return
+    sys.stdout.flush()
+    try:
+        repository.compact()
+    except StoreError as exc:
+        print(f"critics: warning: the change is saved, but compacting failed: {clean_line(str(exc))}", file=sys.stderr)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     draft = ReviewDraft(args.excerpt, args.critic, args.publication, args.date, args.grade)
     with _open(args) as repository:
         film = _choose_film(repository, args.film, args.year)
-        review = repository.add_review(film.film.id, draft)
-    print(review.id)
+        review = repository.add_review(film.film.id, draft, today=date.today())
+        print(review.id)
+        _compact_if_due(repository)
     return 0
 
 
@@ -179,9 +212,11 @@ def _profile_json(profile: CriticProfile) -> dict[str, Any]:
 def cmd_stats(args: argparse.Namespace) -> int:
     import orjson
 
+    if args.year is not None and not args.film:
+        raise CommandError("--year chooses among films of one title: give --film too")
     with _open(args) as repository:
         if args.film:
-            films = [_choose_film(repository, args.film, None)]
+            films = [_choose_film(repository, args.film, args.year)]
             if args.critic:
                 names = set(repository.matching_critics(args.critic))
                 films = [f for f in films if any(r.critic in names for r in repository.reviews(f.film.id))]
@@ -189,7 +224,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             films = repository.films(critic=args.critic)
         profile = repository.critic_profile(args.critic) if args.critic else None
         if args.critic and profile is None:
-            raise CommandError(f"no critic matches {args.critic!r}")
+            raise StoreError(f"no critic matches {args.critic!r}{_did_you_mean(repository.suggest_critics(args.critic))}")
     if args.json:
         document: dict[str, Any] = {"films": [_summary_json(f) for f in films]}
         if profile is not None:
@@ -223,7 +258,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from store.exchange import export_csv, export_json
-    from store.storage import write_atomically
+    from store.durable import write_atomically
 
     with _open(args) as repository:
         data = export_json(repository) if args.format == "json" else export_csv(repository).encode()
@@ -249,7 +284,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_weight(args: argparse.Namespace) -> int:
     with _open(args) as repository:
         publication = repository.set_publication_weight(args.publication, args.weight)
-    print(f"{publication.name}: weight {publication.weight:g}")
+        print(f"{publication.name}: weight {publication.weight:g}")
+        _compact_if_due(repository)
     return 0
 
 
@@ -257,6 +293,33 @@ def cmd_compact(args: argparse.Namespace) -> int:
     with _open(args) as repository:
         repository.compact()
         print(f"compacted {repository.path} ({repository.review_count} reviews); previous snapshot kept as {repository.path.name}.bak")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from store.checkup import examine
+
+    path, _ = resolve_database(getattr(args, "db", None))
+    checkup = examine(path)
+    for line in (*checkup.notes, *checkup.problems):
+        print(clean_line(line))
+    found = f"{len(checkup.problems)} problem(s): `critics repair` copies the files aside and rebuilds" if checkup.problems else "no damage found"
+    print(f"{clean_line(str(checkup.path))}: {checkup.films} films, {checkup.reviews} reviews, {checkup.entries} journal entries; {found}")
+    return 1 if checkup.problems else 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from store.checkup import repair
+
+    path, _ = resolve_database(getattr(args, "db", None))
+    checkup, copies = repair(path)
+    if not checkup.problems:
+        print(f"{clean_line(str(checkup.path))}: no damage found; nothing was changed")
+        return 0
+    for line in checkup.problems:
+        print(f"dropped: {clean_line(line)}")
+    print(f"the damaged files were copied to: {', '.join(clean_line(str(copy)) for copy in copies)}")
+    print(f"repaired {clean_line(str(checkup.path))}: {checkup.films} films, {checkup.reviews} reviews")
     return 0
 
 

@@ -4,8 +4,11 @@ rules are tested without a terminal and the browser's screen only draws what the
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
+
+from store import compactor
 
 from store.domain import FilmSummary, Publication, Review, ReviewDraft
 from store.errors import StoreError
@@ -62,6 +65,7 @@ class BrowserSession:
         self.selected_film: int | None = None
         self.history = UndoHistory(undo_limit)
         self._listed: FilmList | None = None
+        self._compaction: subprocess.Popen | None = None
 
     def attach(self, repository: Repository) -> None:
         self.repository = repository
@@ -149,16 +153,19 @@ class BrowserSession:
         if review_id is None:
             saved = store.add_review(film_id, draft)
             self.history.push(Added(saved))
+            self._compact_if_due()
             return self._showing(saved, "Review added.")
         before = store.review(review_id)
         saved = store.edit_review(review_id, draft)
         self.history.push(Edited(before, saved))
+        self._compact_if_due()
         return self._showing(saved, "Review saved.")
 
     def delete(self, review_id: int) -> Outcome:
         """Delete a review (undo brings it back in place); StoreError if that cannot be done."""
         deleted = self._store.delete_review(review_id)
         self.history.push(Deleted(deleted))
+        self._compact_if_due()
         return Outcome("Review deleted · u undoes")
 
     def undo(self) -> Outcome | None:
@@ -168,7 +175,9 @@ class BrowserSession:
         if change is None:
             return None
         try:
-            return self._revert(change)
+            outcome = self._revert(change)
+            self._compact_if_due()
+            return outcome
         except StoreError:
             if self._still_undoable(change):
                 self.history.push(change)  # a StoreError changed nothing: `u` may try again
@@ -223,7 +232,17 @@ class BrowserSession:
 
     def set_publication_weight(self, publication: str, weight: float) -> Publication:
         """How much the publication counts in every Metascore; StoreError if refused."""
-        return self._store.set_publication_weight(publication, weight)
+        publication = self._store.set_publication_weight(publication, weight)
+        self._compact_if_due()
+        return publication
+
+    def _compact_if_due(self) -> None:
+        """Once the journal outgrows its snapshot, compact in a process of its own: compaction is
+        CPU-bound Python that would stall keys here. The next catch-up takes its snapshot without
+        reading it; one that fails changed nothing and is started again by a later write."""
+        running = self._compaction is not None and self._compaction.poll() is None
+        if not running and self._store.compaction_due:
+            self._compaction = compactor.start(self._store.path, self._store.journal_bytes)
 
     def refresh(self) -> bool:
         """Pick up other processes' writes; True if anything changed."""

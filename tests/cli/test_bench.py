@@ -26,7 +26,8 @@ def test_bench_json_at_2000_reviews_prints_every_key():
     assert set(result) == {"reviews", "films", "ms", "peak_rss_mb", "peers_ms"}
     assert result["reviews"] == 2000 and result["films"] == 100
     assert set(result["ms"]) == set(MS_KEYS) == {
-        "load", "add", "edit", "delete", "critic_filter", "film_select", "filter_keystroke", "first_paint", "ready",
+        "load", "add", "edit", "delete", "add_big_film", "critic_filter", "compaction", "compaction_wait",
+        "film_select", "filter_keystroke", "first_paint", "ready",
     }
     assert set(result["peers_ms"]) == set(PEER_KEYS) == {
         "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",
@@ -55,6 +56,7 @@ def test_the_readable_table_shows_ratios_and_targets():
         "peer_spread": {key: {"n": 3} for key in PEER_KEYS}, "slowest_keystrokes": [{"typed": "An", "ms": 12.0}],
         "quiet_ms": {"film_select": 20.0, "filter_keystroke": 20.0}, "critics_typed": ["Ana Abara"],
         "peak_rss_runs": [50.0], "warm_up": {"first_paint": 400.0, "ready": 500.0}, "generate_s": 0.1, "total_s": 1.0, "machine": "2 CPUs", "load_average": [0.1, 0.2],
+        "growth": {"adds": 3000, "journal_mb": 1.2, "open_after_ms": 110.0, "open_compacted_ms": 100.0, "open_ratio": 1.1},
     }
     result = BenchResult(2000, 100, ms, 50.0, peers, Runs.for_size(2000), notes)
     table = render_table(result)

@@ -145,3 +145,126 @@ def test_every_command_names_its_handler_and_no_command_opens_the_browser():
     commands = next(a for a in parser._actions if a.dest == "command").choices
     for name, subparser in commands.items():
         assert subparser.get_default("handler") is getattr(cli, f"cmd_{name}"), name
+
+
+def _store(db_path, films):
+    """A database of films (title, year) with one review each by the critic Noel Murray."""
+    from store.domain import ReviewDraft
+    from store.repository import Repository
+
+    with Repository.open(db_path) as repository:
+        for title, year in films:
+            film = repository.add_film(title, year)
+            repository.add_review(film.id, ReviewDraft(f"On {title}.", "Noel Murray", None, None, "80"))
+
+
+def test_an_unknown_film_is_refused_with_status_1_and_close_titles(db_path):
+    _store(db_path, [("Pusher", 1996), ("Müller's Last Summer", 2001)])
+    result = critics("add", "--film", "muller", "--critic", "X", "--excerpt", "Y", db=db_path)
+    assert result.returncode == 1  # 2 is for usage mistakes
+    assert result.stderr == "critics: error: no film called 'muller'; did you mean: Müller's Last Summer (2001)?\n"
+
+
+def test_stats_takes_a_year_to_choose_between_films_of_one_title(db_path):
+    _store(db_path, [("Heat", 1986), ("Heat", 1995)])
+    ambiguous = critics("stats", "--film", "heat", db=db_path)
+    assert ambiguous.returncode == 1 and "several films are called 'heat' (1986, 1995): add --year" in ambiguous.stderr
+    chosen = critics("stats", "--film", "heat", "--year", "1995", "--json", db=db_path)
+    assert chosen.returncode == 0, chosen.stderr
+    assert [(f["title"], f["year"]) for f in json.loads(chosen.stdout)["films"]] == [("Heat", 1995)]
+
+
+def test_a_day_that_does_not_exist_and_a_date_ahead_are_refused(db_path):
+    from datetime import date, timedelta
+
+    _store(db_path, [("Pusher", 1996)])
+    add = ("add", "--film", "Pusher", "--critic", "X", "--excerpt", "Y", "--date")
+    no_day = critics(*add, "2026-02-30", db=db_path)
+    assert no_day.returncode == 1
+    assert no_day.stderr == "critics: error: date: '2026-02-30' is not a date: there is no such day\n"
+    ahead = (date.today() + timedelta(days=400)).isoformat()
+    refused = critics(*add, ahead, db=db_path)
+    assert refused.returncode == 1 and "a review cannot be dated ahead" in refused.stderr
+    tomorrow = critics(*add, (date.today() + timedelta(days=1)).isoformat(), db=db_path)
+    assert tomorrow.returncode == 0, tomorrow.stderr
+
+
+def test_an_unknown_critic_names_close_critics(db_path):
+    _store(db_path, [("Pusher", 1996)])
+    result = critics("stats", "--critic", "Noel Muray", db=db_path)
+    assert result.returncode == 1
+    assert result.stderr == "critics: error: no critic matches 'Noel Muray'; did you mean: Noel Murray?\n"
+
+
+def test_films_that_now_fold_alike_are_reported_and_chosen_by_their_exact_title(db_path):
+    from store.records import FILMS, META, reviews_table
+    from store.repository import Repository
+
+    with Repository.open(db_path) as repository:  # as an older Critics could write them
+        repository.replace_everything({
+            FILMS: {"3": {"title": "Soren", "year": 1999}, "9": {"title": "Søren", "year": 1999}},
+            META: {"1": {"review": 1, "film": 10}},
+            reviews_table(3): {"1": {"excerpt": "One."}}, reviews_table(9): {"2": {"excerpt": "Two."}},
+        })
+    warning = "critics: warning: films 3 and 9 now share the title key 'soren' (1999): rename one (critics has no merge)\n"
+    stats = critics("stats", "--json", db=db_path)
+    assert stats.stderr == warning and len(json.loads(stats.stdout)["films"]) == 2
+    added = critics("add", "--film", "Søren", "--year", "1999", "--critic", "X", "--excerpt", "Y", db=db_path)
+    assert (added.returncode, added.stdout) == (0, "3\n"), added.stderr
+    ambiguous = critics("add", "--film", "SOREN", "--critic", "X", "--excerpt", "Y", db=db_path)
+    assert ambiguous.returncode == 1
+    assert ambiguous.stderr == warning + (
+        "critics: error: several films are called 'SOREN': Soren (1999), Søren (1999); give the title exactly as listed\n"
+    )
+
+
+# -- check, repair and compaction after a write ------------------------------------------------
+
+
+def _damage_a_middle_entry(db_path):
+    journal = db_path.with_name(db_path.name + ".journal")
+    lines = journal.read_bytes().splitlines(keepends=True)
+    middle = bytearray(lines[1])
+    middle[15] ^= 0x01
+    journal.write_bytes(b"".join([lines[0], bytes(middle), *lines[2:]]))
+
+
+def test_check_reports_damage_and_repair_rebuilds_saying_what_it_dropped(db_path, capsys):
+    main(["weight", "The Lantern", "2", "--db", str(db_path)])
+    for n in range(3):
+        main(["weight", f"Paper {n}", "1.5", "--db", str(db_path)])
+    assert main(["check", "--db", str(db_path)]) == 0
+    assert "no damage found" in capsys.readouterr().out
+    _damage_a_middle_entry(db_path)
+    assert main(["stats", "--db", str(db_path)]) == 1
+    assert "is damaged" in capsys.readouterr().err
+    before = {p.name: p.read_bytes() for p in db_path.parent.iterdir()}
+    assert main(["check", "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert "fails its checksum" in out and "1 problem(s)" in out
+    assert {p.name: p.read_bytes() for p in db_path.parent.iterdir()} == before
+    assert main(["repair", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("dropped:") == 1 and "copied to:" in out
+    assert main(["check", "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    from store.repository import Repository
+
+    with Repository.open(db_path) as repository:
+        assert [p.name for p in repository.publications()] == ["Paper 0", "Paper 1", "Paper 2"]
+
+
+def test_a_write_that_takes_the_journal_past_the_threshold_compacts_after_printing(db_path, capsys, monkeypatch):
+    from store import storage
+
+    monkeypatch.setattr(storage, "COMPACT_AFTER_BYTES", 1_500)
+    monkeypatch.setattr(storage, "COMPACT_FRACTION", 1_000)
+    backup = db_path.with_name(db_path.name + ".bak")
+    for n in range(40):
+        assert main(["weight", f"Paper {n}", "1.5", "--db", str(db_path)]) == 0
+        if backup.exists():
+            break
+    assert backup.exists(), "no compaction happened"
+    assert capsys.readouterr().out.splitlines()[-1] == f"Paper {n}: weight 1.5"
+    journal = db_path.with_name(db_path.name + ".journal")
+    assert len(journal.read_bytes().splitlines()) == 1  # just the new journal's header

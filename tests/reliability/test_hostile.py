@@ -211,7 +211,7 @@ def test_hostile_imports_and_adds_through_the_command_line_never_print_an_escape
     assert by_critic["critic"]["reviews"] == 3  # the export's, the page's and the added one
     # The errors too: an unknown hostile film name is echoed without its escapes.
     missing = critics("add", "--film", f"{CSI}Nope{OSC}", "--critic", "X", "--excerpt", "Y", db=db)
-    assert missing.returncode == 2
+    assert missing.returncode == 1
     _no_escapes(missing.stderr)
 
 

@@ -219,3 +219,90 @@ def test_a_review_as_a_draft_saves_back_unchanged(repository):
     film = _film_with(repository, "Round trip", ["***1/2"])
     review = repository.reviews(film.id)[0]
     assert repository.edit_review(review.id, review.as_draft()) == review
+
+
+# -- folding, close titles, dates and title-key collisions ---------------------------------
+
+
+def test_letters_without_a_decomposition_fold_too(repository):
+    film = _film_with(repository, "Æon", ["A"], critic_prefix="Søren")
+    assert repository.matching_critics("soren") == ["Søren 0"]
+    assert [f.film.id for f in repository.films(critic="SOREN 0")] == [film.id]
+    assert [f.id for f in repository.find_films("aeon")] == [film.id]
+    assert [f.film.id for f in repository.films(title="ae")] == [film.id]
+    with pytest.raises(ValidationError, match="already exists"):
+        repository.add_film("AEON", 2001)
+
+
+def test_close_titles_prefer_a_word_of_the_title(repository):
+    repository.add_film("Pusher", 1996)
+    repository.add_film("Müller's Last Summer", 2001)
+    assert repository.suggest_titles("muller")[0] == "Müller's Last Summer (2001)"
+    assert repository.suggest_titles("Pushr") == ["Pusher (1996)"]
+    assert repository.suggest_titles("zzzz") == []
+
+
+def test_a_date_that_does_not_exist_says_so(repository):
+    film = repository.add_film("Calendar", 2000)
+    with pytest.raises(ValidationError) as caught:
+        repository.add_review(film.id, ReviewDraft("x", date="2026-02-30"))
+    assert caught.value.errors["date"] == "'2026-02-30' is not a date: there is no such day"
+    for shape in ("2026-W01-1", "20260101", "2026-1-01", "２０２６-01-01"):
+        assert repository.validate(ReviewDraft("x", date=shape))["date"] == f"'{shape}' is not a date: use YYYY-MM-DD"
+
+
+def test_a_review_dated_more_than_a_day_ahead_is_refused_when_today_is_given(repository):
+    from datetime import date
+
+    film = repository.add_film("Ahead", 2000)
+    today = date(2024, 5, 1)
+    with pytest.raises(ValidationError) as caught:
+        repository.add_review(film.id, ReviewDraft("x", date="2024-05-03"), today=today)
+    assert caught.value.errors["date"] == "'2024-05-03' is after tomorrow (today is 2024-05-01): a review cannot be dated ahead"
+    assert repository.validate(ReviewDraft("x", date="2031-01-01"), today=today) == {
+        "date": "'2031-01-01' is after tomorrow (today is 2024-05-01): a review cannot be dated ahead"
+    }
+    review = repository.add_review(film.id, ReviewDraft("x", date="2024-05-02"), today=today)  # time zones
+    with pytest.raises(ValidationError):
+        repository.edit_review(review.id, ReviewDraft("y", date="2025-01-01"), today=today)
+    # Without today (imports, undo) the store keeps what it is given.
+    assert repository.edit_review(review.id, ReviewDraft("y", date="2025-01-01")).date == "2025-01-01"
+    assert repository.validate(ReviewDraft("y", date="2025-01-01")) == {}
+
+
+def _two_spellings(db_path, titles):
+    """A database written by an older Critics, whose folding kept these titles apart."""
+    from store.records import FILMS, META, reviews_table
+
+    tables = {FILMS: {}, META: {"1": {"review": 1, "film": 1}}}
+    review = 1
+    for film_id, title in titles.items():
+        tables[FILMS][str(film_id)] = {"title": title, "year": 1999}
+        tables[reviews_table(film_id)] = {str(review): {"excerpt": f"On {title}.", "critic": "A", "score": 70, "grade": "70"}}
+        review += 1
+    with Repository.open(db_path) as repository:
+        repository.replace_everything(tables)
+
+
+def test_films_whose_titles_now_fold_alike_are_both_kept_and_reported(db_path):
+    _two_spellings(db_path, {3: "Soren", 9: "Søren", 12: "Zoe", 14: "Zoë", 20: "Other"})
+    with Repository.open(db_path) as repository:
+        assert repository.warnings == [
+            "films 3 and 9 now share the title key 'soren' (1999): rename one (critics has no merge)",
+            "films 12 and 14 now share the title key 'zoe' (1999): rename one (critics has no merge)",
+        ]
+        assert sorted(f.film.id for f in repository.films()) == [3, 9, 12, 14, 20]
+        assert sorted(f.film.id for f in repository.films(title="soren")) == [3, 9]
+        assert [f.id for f in repository.find_films("Søren")] == [9]  # the exact title picks one
+        assert [f.id for f in repository.find_films("Soren")] == [3]
+        assert sorted(f.id for f in repository.find_films("SOREN")) == [3, 9]
+        assert len(repository.reviews(9)) == 1 and len(repository.reviews(3)) == 1
+        imported = repository.import_films([FilmRecord("Søren", 1999, reviews=(ReviewDraft("Into the exact one."),))])
+        assert imported.films_added == 0 and len(repository.reviews(9)) == 2 and len(repository.reviews(3)) == 1
+        with pytest.raises(ValidationError, match="could be any of"):  # neither spelling: never merged
+            repository.import_films([FilmRecord("SØREN", 1999, reviews=(ReviewDraft("Which one?"),))])
+        assert len(repository.reviews(9)) == 2 and len(repository.reviews(3)) == 1
+        repository.rename_film(9, "Søren Returns", 1999)
+        assert repository.warnings == [
+            "films 12 and 14 now share the title key 'zoe' (1999): rename one (critics has no merge)",
+        ]

@@ -220,13 +220,17 @@ def test_a_failed_update_whose_files_cannot_be_read_back_reports_its_own_error_a
 
 
 def test_a_journal_line_whose_table_is_neither_an_object_nor_null_is_refused_as_damaged(path):
-    from store.storage import _encode_line
+    import orjson
+
+    from store.durable import encode_line
 
     with _open(path) as db:
         db.insert({"n": 1})
     journal = path.with_name(path.name + ".journal")
-    with journal.open("ab") as handle:
-        handle.write(_encode_line({"tables": {"_default": [1, 2]}}))
+    lines = journal.read_bytes().splitlines()
+    db_id = orjson.loads(lines[0][9:])["db"]
+    with journal.open("ab") as handle:  # in sequence and of this database, but not a table
+        handle.write(encode_line({"db": db_id, "seq": len(lines), "ops": [["table", "_default", [1, 2]]]}))
     before = journal.read_bytes()
     with pytest.raises(StoreError, match="is damaged at byte"):
         _open(path)

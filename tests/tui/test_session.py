@@ -355,3 +355,39 @@ def test_the_session_never_imports_textual_nor_the_repository():
     code = "import sys, tui.session; print(sorted(m for m in sys.modules if m.startswith(('textual', 'store.repository'))))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# -- compaction in a process of its own ------------------------------------------------------------
+
+
+def test_a_save_past_the_threshold_compacts_in_another_process_and_the_next_catch_up_reads_nothing(
+    tmp_path, monkeypatch
+):
+    from store import storage
+    from tests.fixed_store import build_store
+
+    monkeypatch.setattr(storage, "COMPACT_AFTER_BYTES", 2_000)
+    monkeypatch.setattr(storage, "COMPACT_FRACTION", 1_000)
+    repository = build_store(tmp_path / "critics.json")
+    journal = tmp_path / "critics.json.journal"
+    backup = tmp_path / "critics.json.bak"
+    with repository:
+        session = BrowserSession(repository)
+        film = repository.films()[0].film.id
+        while not repository.compaction_due:
+            session.save(film, None, ReviewDraft("Filler until the journal is due.", "Filler", None, None, "B"))
+        backup_before = backup.stat().st_mtime_ns if backup.exists() else None
+        session.save(film, None, ReviewDraft("The write that starts it.", "Filler", None, None, "B"))
+        process = session._compaction
+        assert process is not None
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+        assert backup.exists() and backup.stat().st_mtime_ns != backup_before
+        index = repository._index
+        reviews = repository.review_count
+        assert repository.refresh() is False  # the new snapshot is taken without reading it
+        assert repository._index is index and repository.review_count == reviews
+        size = journal.stat().st_size
+        session.save(film, None, ReviewDraft("After the compaction.", "Filler", None, None, "B"))
+        assert journal.stat().st_size > size  # appended to the new journal
+    with Repository.open(tmp_path / "critics.json") as reopened:
+        assert reopened.review_count == reviews + 1
