@@ -6,7 +6,7 @@ import csv
 import io
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import orjson
 
@@ -38,25 +38,47 @@ def _review_dict(review: Review) -> dict[str, Any]:
 
 
 def export_json(repository: Repository) -> bytes:
+    return b"".join(json_chunks(repository))
+
+
+def json_chunks(repository: Repository) -> Iterator[bytes]:
+    """The JSON export a film at a time, byte for byte what orjson's OPT_INDENT_2 makes of the
+    whole document, so memory holds one film's reviews, not every review twice over."""
     films, publications = repository.export_films()
-    document = {
-        "films": [
-            {
-                "title": film.title,
-                "year": film.year,
-                "director": film.director,
-                "published": published_to_dict(film.published),
-                "reviews": [_review_dict(review) for review in reviews],
-            }
-            for film, reviews in films
-        ],
-        "publications": [{"name": p.name, "weight": p.weight} for p in publications],
-    }
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    yield b'{\n  "films": '
+    yield from _json_list(
+        {
+            "title": film.title,
+            "year": film.year,
+            "director": film.director,
+            "published": published_to_dict(film.published),
+            "reviews": [_review_dict(review) for review in reviews],
+        }
+        for film, reviews in films
+    )
+    yield b',\n  "publications": '
+    yield from _json_list({"name": p.name, "weight": p.weight} for p in publications)
+    yield b"\n}\n"
+
+
+def _json_list(items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A list nested one level in the document, indented as OPT_INDENT_2 would indent it."""
+    separator = b"[\n"
+    for item in items:
+        body = orjson.dumps(item, option=orjson.OPT_INDENT_2)
+        # JSON text never holds a raw newline inside a string, so every newline starts a line.
+        yield separator + b"    " + body.replace(b"\n", b"\n    ")
+        separator = b",\n"
+    yield b"[]" if separator == b"[\n" else b"\n  ]"
 
 
 def export_csv(repository: Repository) -> str:
-    """One review a row; a film with no reviews is one row with the review columns empty."""
+    return "".join(csv_chunks(repository))
+
+
+def csv_chunks(repository: Repository) -> Iterator[str]:
+    """One review a row, a film at a time; a film with no reviews is one row with the review
+    columns empty."""
     films, _ = repository.export_films()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -70,7 +92,10 @@ def export_csv(repository: Repository) -> str:
             else:
                 weight = repository.weight_of(review.publication) if review.publication else None
                 writer.writerow(_csv_cells([*head, *(getattr(review, f) for f in REVIEW_FIELDS), weight]))
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def _csv_cells(values: list[Any]) -> list[str]:
@@ -223,4 +248,4 @@ def read_import_file(path: Path, *, title: str | None, year: int | None) -> tupl
     return [FilmRecord(title=title, year=year, published=page.published, reviews=page.reviews)], []
 
 
-__all__ = ["export_json", "export_csv", "read_import_file", "read_json_export", "read_csv_export", "PageError"]
+__all__ = ["export_json", "export_csv", "json_chunks", "csv_chunks", "read_import_file", "read_json_export", "read_csv_export", "PageError"]

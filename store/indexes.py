@@ -260,13 +260,15 @@ class Indexes:
             self._summaries[film_id] = cached
         return cached
 
-    def reviews(self, film_id: int) -> tuple[Review, ...]:
-        """The film's reviews in id (page) order."""
+    def reviews(self, film_id: int, *, keep: bool = True) -> tuple[Review, ...]:
+        """The film's reviews in id (page) order; kept for the next call unless keep is False
+        (an export reads every film once: keeping them all would double its memory)."""
         reviews = self._review_lists.get(film_id)
         if reviews is None:
             table = self.film_reviews.get(film_id, {})
             reviews = tuple(review_from_record(int(key), film_id, table[key]) for key in sorted(table, key=int))
-            self._review_lists[film_id] = reviews
+            if keep:
+                self._review_lists[film_id] = reviews
         return reviews
 
     def order(self, sort: FilmSort) -> list[int]:

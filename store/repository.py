@@ -1,4 +1,4 @@
-"""The repository: the one door to the data (open, queries, writes, imports).
+"""The repository: the one door to the data (open, refresh, writes, imports; queries in store/queries.py).
 
 Records go through store/records.py, the in-memory indexes live in store/indexes.py and the
 durable tables in store/storage.py; docs/architecture.md walks a review through all three.
@@ -11,14 +11,13 @@ import os
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from store.domain import (
-    CriticProfile,
     Film,
     FilmRecord,
-    FilmSummary,
     ImportResult,
     Publication,
     Review,
@@ -26,7 +25,7 @@ from store.domain import (
 )
 from store.errors import StoreError, ValidationError
 from store.indexes import Indexes
-from store.names import close_matches
+from store.queries import Queries
 from store.records import (
     COUNTERS_ID,
     FILMS,
@@ -38,23 +37,30 @@ from store.records import (
     film_of_table,
     film_to_record,
     named_publication,
-    review_from_record,
     reviews_table,
     same_review_key,
     valid_film_record,
     valid_publication,
     valid_record,
-    validate_draft,
 )
-from store.scoring import profile_from_tallies
 from store.changes import Changes, Tables
 from store.storage import JournaledStorage
 from store.text import clean_line, clean_optional, fold
-from store.views import FilmList, FilmSort, ReviewSort, sort_reviews
+from store.views import FilmSort
 
 
-class Repository:
-    """Films, reviews, publications and the summaries scored from them."""
+class Keep(Enum):
+    """The default of an edit's field: leave it as it is (None means "clear it")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+class Repository(Queries):
+    """Films, reviews, publications and the summaries scored from them: opened from a file,
+    kept in line with it, written durably (the questions it answers are in store/queries.py)."""
 
     def __init__(self, storage: JournaledStorage) -> None:
         self._storage = storage
@@ -98,21 +104,8 @@ class Repository:
     @property
     def warnings(self) -> list[str]:
         """Things noticed that changed nothing the user saved: a torn journal tail dropped on open,
-        and films whose (folded title, year) keys collide, one line each (a change of folding
-        rules can make 'Soren' and 'Søren' fold alike; both stay listed, nothing merges them)."""
-        index = self._index
-        collisions = []
-        for film_id in sorted(index.films):
-            film = index.films[film_id]
-            key = (index.folded_titles[film_id], film.year)
-            holder = index.film_keys.get(key, film_id)
-            if holder != film_id:
-                year = "no year" if film.year is None else film.year
-                collisions.append(
-                    f"films {holder} and {film_id} now share the title key {key[0]!r} ({year}): "
-                    "rename one (critics has no merge)"
-                )
-        return list(self._storage.warnings) + collisions
+        and films whose title keys collide (see Queries.title_collisions)."""
+        return list(self._storage.warnings) + self.title_collisions()
 
     # -- keeping the indexes in line with the storage -----------------------------------------
 
@@ -180,128 +173,6 @@ class Repository:
             raise
         self._absorb(mine)
 
-    # -- reading ----------------------------------------------------------------------------
-
-    @property
-    def film_count(self) -> int:
-        return len(self._index.films)
-
-    @property
-    def review_count(self) -> int:
-        return len(self._index.review_film)
-
-    def film(self, film_id: int) -> Film:
-        try:
-            return self._index.films[film_id]
-        except KeyError:
-            raise StoreError(f"no film with id {film_id}") from None
-
-    def weight_of(self, publication: str | None) -> float:
-        return self._index.weight_of(publication)
-
-    def summary(self, film_id: int) -> FilmSummary:
-        self.film(film_id)
-        return self._index.summary(film_id)
-
-    def films(
-        self,
-        sort: FilmSort = FilmSort.TITLE,
-        *,
-        critic: str | None = None,
-        title: str | None = None,
-    ) -> FilmList:
-        """Films in the given order; critic and title narrow them (case- and accent-insensitive)."""
-        index = self._index
-        order = index.order(sort)
-        wanted: set[int] | dict[int, int] | None = None
-        if critic and critic.strip():
-            names = self.matching_critics(critic)
-            if len(names) == 1:
-                wanted = index.critic_films[names[0]]  # its keys are the films: no copy needed
-            else:
-                wanted = set()
-                for name in names:
-                    wanted.update(index.critic_films[name])
-        if title and title.strip():
-            needle = fold(title.strip())
-            by_title = {i for i, folded in index.folded_titles.items() if needle in folded}
-            wanted = by_title if wanted is None else by_title.intersection(wanted)
-        ids = list(order) if wanted is None else list(filter(wanted.__contains__, order))
-        return FilmList(ids, self.summary)
-
-    def reviews(
-        self, film_id: int, sort: ReviewSort = ReviewSort.PAGE, *, critic: str | None = None
-    ) -> list[Review]:
-        """A film's reviews (page order unless sorted); critic narrows them like the film filter."""
-        self.film(film_id)
-        selected = list(self._index.reviews(film_id))
-        if critic and critic.strip():
-            names = set(self.matching_critics(critic))
-            selected = [r for r in selected if r.critic in names]
-        return sort_reviews(selected, sort)
-
-    def review(self, review_id: int) -> Review:
-        film_id = self._index.review_film.get(review_id)
-        if film_id is None:
-            raise StoreError(f"no review with id {review_id}")
-        return review_from_record(review_id, film_id, self._index.film_reviews[film_id][str(review_id)])
-
-    def critics(self) -> list[str]:
-        """Every critic's name, for completion (uncredited reviews have none)."""
-        folds = self._index.critic_folds
-        return sorted(self._index.critic_films, key=lambda name: (folds[name], name))
-
-    def matching_critics(self, query: str) -> list[str]:
-        """Critics whose name contains query, ignoring case and accents."""
-        needle = fold(query.strip())
-        if not needle:
-            return []
-        return [name for name, folded in self._index.critic_folds.items() if needle in folded]
-
-    def suggest_critics(self, query: str, limit: int = 3) -> list[str]:
-        """Critics whose names are close to query (did you mean), best first."""
-        return close_matches(query, self._index.critic_folds, limit=limit)
-
-    def publications(self) -> list[Publication]:
-        names = set(self._index.publication_counts) | set(self._index.weights)
-        return [Publication(name, self.weight_of(name)) for name in sorted(names, key=fold)]
-
-    def critic_profile(self, query: str) -> CriticProfile | None:
-        """How the critics matching query score against each film's Metascore."""
-        names = self.matching_critics(query)
-        if not names:
-            return None
-        exact = [name for name in names if fold(name) == fold(query.strip())]
-        if exact:
-            names = exact
-        return profile_from_tallies(sorted(names, key=fold), self._index.tallies(names))
-
-    def find_films(self, title: str, year: int | None = None) -> list[Film]:
-        """Films whose title is title (ignoring case and accents), narrowed by year if given.
-
-        Films whose keys collide (see warnings) are told apart by the exact title: when every
-        film found shares its year with one titled exactly so, only those are kept."""
-        clean = clean_line(title)
-        needle = fold(clean)
-        folded = self._index.folded_titles
-        found = [
-            film for film in self._index.films.values()
-            if folded[film.id] == needle and (year is None or film.year == year)
-        ]
-        exact = [film for film in found if film.title == clean]
-        if exact and len(exact) < len(found) and {f.year for f in found} <= {f.year for f in exact}:
-            return exact
-        return found
-
-    def suggest_titles(self, title: str, limit: int = 3) -> list[str]:
-        """Labels of the films whose titles are close to title (did you mean), best first."""
-        index = self._index
-        return [index.films[film_id].label for film_id in close_matches(title, index.folded_titles, limit=limit)]
-
-    def validate(self, draft: ReviewDraft, *, today: date | None = None) -> dict[str, str]:
-        """The reason for each field draft gets wrong; today refuses dates after tomorrow."""
-        return validate_draft(draft, today)[1]
-
     # -- writing ----------------------------------------------------------------------------
 
     def _take_review_id(self) -> int:
@@ -335,6 +206,7 @@ class Repository:
         with self._writing():
             review = self.review(review_id)
             self._storage.remove(reviews_table(review.film_id), review_id)
+            self._save_counters()  # so a deleted id is never given again, whatever the file held
         return review
 
     def restore_review(self, review: Review) -> Review:
@@ -352,19 +224,75 @@ class Repository:
             film_id = self._create_film(FilmRecord(title, clean_year(year), director))
         return self.film(film_id)
 
-    def rename_film(self, film_id: int, title: str, year: int | str | None = None) -> Film:
-        clean_title = clean_line(title)
-        if not clean_title:
+    def edit_film(
+        self,
+        film_id: int,
+        *,
+        title: str | None = None,
+        year: int | str | None | Keep = KEEP,
+        director: str | None | Keep = KEEP,
+    ) -> Film:
+        """Change a film's title, year or director; what is not given stays (None or "" clears
+        the year or the director). A (folded title, year) another film has is refused."""
+        clean_title = None if title is None else clean_line(title)
+        if clean_title == "":
             raise ValidationError({"title": "a title is required"})
-        new_year = clean_year(year)
+        new_year = None if isinstance(year, Keep) else clean_year(year)
         with self._writing():
             film = self.film(film_id)
-            other = self._index.film_keys.get((fold(clean_title), new_year))
-            if other is not None and other != film_id:
-                raise ValidationError({"title": f"{clean_title!r} ({new_year}) already exists"})
-            renamed = Film(film_id, clean_title, new_year, film.director, film.published)
-            self._storage.put(FILMS, film_id, film_to_record(renamed))
+            changed = Film(
+                film_id,
+                film.title if clean_title is None else clean_title,
+                film.year if isinstance(year, Keep) else new_year,
+                film.director if isinstance(director, Keep) else clean_optional(director),
+                film.published,
+            )
+            key = (fold(changed.title), changed.year)
+            if key != (self._index.folded_titles[film_id], film.year):
+                other = self._index.film_keys.get(key)
+                if other is not None and other != film_id:
+                    raise ValidationError({"title": f"{changed.label} already exists"})
+            if changed != film:
+                self._storage.put(FILMS, film_id, film_to_record(changed))
         return self.film(film_id)
+
+    def delete_film(self, film_id: int) -> tuple[Film, list[Review]]:
+        """Remove a film and all its reviews in one durable step (all or nothing); what was
+        removed, for restore_film."""
+        with self._writing():
+            film = self.film(film_id)
+            reviews = list(self._index.reviews(film_id))
+            table = reviews_table(film_id)
+            for review in reviews:
+                self._storage.remove(table, review.id)
+            self._storage.remove(FILMS, film_id)
+            self._save_counters()  # ids only grow: neither the film's nor its reviews' come back
+        return film, reviews
+
+    def restore_film(self, film: Film, reviews: Iterable[Review] = ()) -> Film:
+        """Put a deleted film back with its reviews, all with their ids, in one durable step."""
+        title = clean_line(film.title)
+        if not title:
+            raise ValidationError({"title": "a title is required"})
+        restored = Film(film.id, title, clean_year(film.year), clean_optional(film.director), film.published)
+        records: dict[int, Record] = {}
+        for review in reviews:
+            if review.film_id != film.id:
+                raise StoreError(f"review {review.id} is of film {review.film_id}, not of film {film.id}")
+            records[review.id] = valid_record(review.as_draft())
+        with self._writing():
+            index = self._index
+            if film.id in index.films:
+                raise StoreError(f"film {film.id} already exists")
+            other = index.film_keys.get((fold(title), restored.year))
+            if other is not None:
+                raise ValidationError({"title": f"{restored.label} already exists"})
+            taken = [review_id for review_id in records if review_id in index.review_film]
+            if taken:
+                raise StoreError(f"review {taken[0]} already exists")
+            self._storage.put(FILMS, film.id, film_to_record(restored))
+            self._storage.insert_many(reviews_table(film.id), records)
+        return self.film(film.id)
 
     def set_publication_weight(self, name: str, weight: float) -> Publication:
         publication = valid_publication(name, weight)
@@ -463,9 +391,12 @@ class Repository:
         labels = ", ".join(repr(f.label) for f in films)
         raise ValidationError({"title": f"{title!r} could be any of {labels}; rename one of them first"})
 
-    def export_films(self) -> tuple[list[tuple[Film, list[Review]]], list[Publication]]:
-        """Every film (by title) with its reviews in page order, and every publication weight."""
-        films = [(self._index.films[i], self.reviews(i)) for i in self._index.order(FilmSort.TITLE)]
+    def export_films(self) -> tuple[Iterator[tuple[Film, list[Review]]], list[Publication]]:
+        """Every film (by title) with its reviews in page order, one film at a time (an export
+        streams them), and every publication weight."""
+        index = self._index
+        order = list(index.order(FilmSort.TITLE))
+        films = ((index.films[i], list(index.reviews(i, keep=False))) for i in order)
         weights = [Publication(n, w) for n, w in sorted(self._index.weights.items(), key=lambda kv: fold(kv[0]))]
         return films, weights
 

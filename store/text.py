@@ -22,12 +22,20 @@ def clean_line(text: str | None) -> str:
 
 
 def clean_paragraphs(text: str | None) -> str:
-    """Multi-line text (excerpts): line breaks kept as "\\n", other controls removed."""
+    """Multi-line text (excerpts): line breaks kept as "\\n", other controls removed, each line's
+    edges stripped; paragraphs keep one blank line between them (a run of blank lines becomes one,
+    none at either end)."""
     if text is None:
         return ""
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
-    lines = [_CONTROL.sub("", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line).strip()
+    kept: list[str] = []
+    for line in text.split("\n"):
+        line = _CONTROL.sub("", line).strip()
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    if kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)
 
 
 def clean_optional(text: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The `critics` command: the browser by default, and import/add/stats/export for scripts.
+"""The `critics` command: the browser by default, and import/add/edit/stats/export for scripts.
 
 Every subcommand names its handler with set_defaults(handler=...); no subcommand opens the
 browser. Only the browser imports textual, and only `critics bench` imports the bench: every
@@ -7,13 +7,14 @@ other command stays quick to start."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
-from store.domain import CriticProfile, FilmSummary, ReviewDraft
+from store.domain import CriticProfile, Film, FilmSummary, Review, ReviewDraft
 from store.errors import StoreError
 from store.locations import resolve_database
 from store.records import published_to_dict
@@ -34,6 +35,14 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
         "--db", metavar="PATH", default=argparse.SUPPRESS,
         help="the database file (default: $CRITICS_DB, else critics.json in your data folder)",
     )
+
+
+def _add_film_choice(parser: argparse.ArgumentParser) -> None:
+    """--film TITLE [--year Y] or --id N: the film a command changes."""
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--film", metavar="TITLE")
+    which.add_argument("--id", type=int, metavar="N", help="the film's id (as `add-film` printed it)")
+    parser.add_argument("--year", type=int, help="with --film: the film's year, when several films share the title")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +72,45 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--excerpt", required=True, metavar="TEXT")
     _add_db(add)
     add.set_defaults(handler=cmd_add)
+
+    edit = commands.add_parser(
+        "edit", help="change a review, by the id `add` printed; only the fields given change",
+        epilog='An empty value clears a field (--grade "" leaves the review unscored); the excerpt cannot be cleared.',
+    )
+    edit.add_argument("review", metavar="ID", type=int, help="the review's id")
+    edit.add_argument("--critic", metavar="NAME")
+    edit.add_argument("--publication", metavar="P")
+    edit.add_argument("--date", metavar="YYYY-MM-DD")
+    edit.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
+    edit.add_argument("--excerpt", metavar="TEXT")
+    _add_db(edit)
+    edit.set_defaults(handler=cmd_edit)
+
+    delete = commands.add_parser("delete", help="delete a review, by the id `add` printed")
+    delete.add_argument("review", metavar="ID", type=int, help="the review's id")
+    _add_db(delete)
+    delete.set_defaults(handler=cmd_delete)
+
+    add_film = commands.add_parser("add-film", help="add a film (prints its id once it is on disk)")
+    add_film.add_argument("--title", required=True, metavar="TITLE")
+    add_film.add_argument("--year", type=int, help="the film's year")
+    add_film.add_argument("--director", metavar="NAME")
+    _add_db(add_film)
+    add_film.set_defaults(handler=cmd_add_film)
+
+    edit_film = commands.add_parser("edit-film", help="change a film's title, year or director")
+    _add_film_choice(edit_film)
+    edit_film.add_argument("--title", metavar="NEW", help="the new title")
+    edit_film.add_argument("--new-year", metavar="YEAR", help='the new year ("" for none)')
+    edit_film.add_argument("--director", metavar="NAME", help='the new director ("" for none)')
+    _add_db(edit_film)
+    edit_film.set_defaults(handler=cmd_edit_film)
+
+    delete_film = commands.add_parser("delete-film", help="delete a film and all its reviews")
+    _add_film_choice(delete_film)
+    delete_film.add_argument("--yes", action="store_true", help="needed when the film has reviews: they go too")
+    _add_db(delete_film)
+    delete_film.set_defaults(handler=cmd_delete_film)
 
     stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
     stats.add_argument("--film", metavar="TITLE")
@@ -181,6 +229,82 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chosen_film(repository, args: argparse.Namespace) -> Film:
+    """The film --film/--year or --id names."""
+    if args.id is not None:
+        if args.year is not None:
+            raise CommandError("--year chooses among films of one title: give --film, not --id")
+        return repository.film(args.id)
+    return _choose_film(repository, args.film, args.year).film
+
+
+def _review_label(repository, review: Review) -> str:
+    """A review as the edit and delete commands name it: its id, film and critic."""
+    film = clean_line(repository.film(review.film_id).label)
+    return f"review {review.id} of {film} by {clean_line(review.critic) if review.critic else 'an uncredited critic'}"
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    fields = ("excerpt", "critic", "publication", "date", "grade")
+    given = {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
+    if not given:
+        raise CommandError("nothing to change: give --critic, --publication, --date, --grade or --excerpt")
+    with _open(args) as repository:
+        before = repository.review(args.review)
+        draft = dataclasses.replace(before.as_draft(), **given)
+        review = repository.edit_review(before.id, draft, today=date.today())
+        print(f"edited {_review_label(repository, review)}")
+        _compact_if_due(repository)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with _open(args) as repository:
+        review = repository.delete_review(args.review)
+        print(f"deleted {_review_label(repository, review)}")
+        _compact_if_due(repository)
+    return 0
+
+
+def cmd_add_film(args: argparse.Namespace) -> int:
+    with _open(args) as repository:
+        film = repository.add_film(args.title, args.year, args.director)
+        print(film.id)
+        _compact_if_due(repository)
+    return 0
+
+
+def cmd_edit_film(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    if args.title is not None:
+        changes["title"] = args.title
+    if args.new_year is not None:
+        changes["year"] = args.new_year
+    if args.director is not None:
+        changes["director"] = args.director
+    if not changes:
+        raise CommandError("nothing to change: give --title, --new-year or --director")
+    with _open(args) as repository:
+        film = repository.edit_film(_chosen_film(repository, args).id, **changes)
+        print(clean_line(film.label))
+        _compact_if_due(repository)
+    return 0
+
+
+def cmd_delete_film(args: argparse.Namespace) -> int:
+    with _open(args) as repository:
+        film = _chosen_film(repository, args)
+        count = len(repository.reviews(film.id))
+        if count and not args.yes:
+            raise StoreError(
+                f"{film.label} has {count} review(s) that would be deleted with it: add --yes to delete them all"
+            )
+        film, reviews = repository.delete_film(film.id)
+        print(f"deleted {clean_line(film.label)} and its {len(reviews)} review(s)")
+        _compact_if_due(repository)
+    return 0
+
+
 def _summary_json(summary: FilmSummary) -> dict[str, Any]:
     """A film's summary as `stats --json` prints it."""
     return {
@@ -257,27 +381,32 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from store.exchange import export_csv, export_json
     from store.durable import write_atomically
+    from store.exchange import csv_chunks, json_chunks
 
     with _open(args) as repository:
-        data = export_json(repository) if args.format == "json" else export_csv(repository).encode()
+        # Streamed a film at a time: memory holds one film's reviews, never the whole export.
+        if args.format == "json":
+            chunks = json_chunks(repository)
+        else:
+            chunks = (text.encode() for text in csv_chunks(repository))
         database = repository.path.resolve()
-    if args.output:
-        target = Path(args.output)
-        if not target.parent.is_dir():
-            raise CommandError(f"cannot write {target}: the folder {target.parent} does not exist")
-        # Exporting over the database (or its journal, backup or lock) would destroy it.
-        own = {database.with_name(database.name + suffix) for suffix in ("", ".journal", ".bak", ".lock")}
-        if target.resolve() in own:
-            raise CommandError(f"cannot write {target}: it is the database's own file; choose another name")
-        try:
-            write_atomically(target, data)
-        except OSError as exc:
-            raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        if args.output:
+            target = Path(args.output)
+            if not target.parent.is_dir():
+                raise CommandError(f"cannot write {target}: the folder {target.parent} does not exist")
+            # Exporting over the database (or its journal, backup or lock) would destroy it.
+            own = {database.with_name(database.name + suffix) for suffix in ("", ".journal", ".bak", ".lock")}
+            if target.resolve() in own:
+                raise CommandError(f"cannot write {target}: it is the database's own file; choose another name")
+            try:
+                write_atomically(target, chunks)
+            except OSError as exc:
+                raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+        else:
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
     return 0
 
 

@@ -144,7 +144,7 @@ def test_every_command_names_its_handler_and_no_command_opens_the_browser():
     assert parser.parse_args([]).handler is cli.cmd_browse
     commands = next(a for a in parser._actions if a.dest == "command").choices
     for name, subparser in commands.items():
-        assert subparser.get_default("handler") is getattr(cli, f"cmd_{name}"), name
+        assert subparser.get_default("handler") is getattr(cli, f"cmd_{name.replace('-', '_')}"), name
 
 
 def _store(db_path, films):

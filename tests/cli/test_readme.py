@@ -28,7 +28,7 @@ def test_every_command_in_the_reference_exists():
     from tui.cli import build_parser
 
     readme = (ROOT / "README.md").read_text()
-    documented = set(re.findall(r"^\| `critics ([a-z]+)", readme, flags=re.MULTILINE))
+    documented = set(re.findall(r"^\| `critics ([a-z-]+)", readme, flags=re.MULTILINE))
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert documented and documented <= set(commands)

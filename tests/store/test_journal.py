@@ -273,3 +273,15 @@ def test_a_value_out_of_range_is_refused_at_open_in_one_line(tmp_path, table, ke
         Repository.open(db)
     assert "\n" not in str(caught.value) and "left untouched" in str(caught.value)
     assert _state(tmp_path) == before
+
+
+def test_a_deleted_reviews_id_is_never_given_again_even_without_stored_counters(tmp_path):
+    db = tmp_path / "critics.json"
+    with Repository.open(db) as repository:  # as a script would write it: no id counters stored
+        repository.replace_everything({
+            "films": {"1": {"title": "Small", "year": 2000}},
+            "reviews/1": {"1": {"excerpt": "one"}, "2": {"excerpt": "two"}},
+        })
+        repository.delete_review(2)
+    with Repository.open(db) as repository:
+        assert repository.add_review(1, ReviewDraft("three")).id == 3

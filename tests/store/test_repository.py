@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from store.domain import ReviewClass, ReviewDraft, Verdict
@@ -176,7 +178,7 @@ def test_duplicate_films_and_unknown_ids_are_clear_errors(repository):
 
 def test_rename_film_keeps_its_reviews(repository):
     film = _film_with(repository, "Old Name", ["A"])
-    renamed = repository.rename_film(film.id, "New Name", 1999)
+    renamed = repository.edit_film(film.id, title="New Name", year=1999)
     assert (renamed.title, renamed.year) == ("New Name", 1999)
     assert len(repository.reviews(film.id)) == 1
     assert repository.find_films("new name")[0].id == film.id
@@ -302,7 +304,174 @@ def test_films_whose_titles_now_fold_alike_are_both_kept_and_reported(db_path):
         with pytest.raises(ValidationError, match="could be any of"):  # neither spelling: never merged
             repository.import_films([FilmRecord("SØREN", 1999, reviews=(ReviewDraft("Which one?"),))])
         assert len(repository.reviews(9)) == 2 and len(repository.reviews(3)) == 1
-        repository.rename_film(9, "Søren Returns", 1999)
+        repository.edit_film(9, title="Søren Returns")
         assert repository.warnings == [
             "films 12 and 14 now share the title key 'zoe' (1999): rename one (critics has no merge)",
         ]
+
+
+# -- editing, deleting and restoring films ----------------------------------------------------
+
+
+def test_edit_film_changes_only_what_is_given_and_none_clears(repository):
+    film = repository.add_film("Heat", 1995, "Michael Mann")
+    assert repository.edit_film(film.id, director="  M. Mann ") == dataclasses.replace(film, director="M. Mann")
+    assert repository.edit_film(film.id, year="1996").year == 1996
+    assert repository.edit_film(film.id, title="HEAT") == dataclasses.replace(film, title="HEAT", year=1996, director="M. Mann")
+    cleared = repository.edit_film(film.id, year=None, director="")
+    assert (cleared.title, cleared.year, cleared.director) == ("HEAT", None, None)
+    assert repository.find_films("heat")[0] == cleared
+
+
+def test_edit_film_refuses_a_title_and_year_another_film_has(repository):
+    heat = repository.add_film("Heat", 1995)
+    other = repository.add_film("Heat", 1986)
+    with pytest.raises(ValidationError, match=r"Heat \(1995\) already exists"):
+        repository.edit_film(other.id, year=1995)
+    with pytest.raises(ValidationError, match="already exists"):
+        repository.edit_film(other.id, title="héat", year=1995)
+    with pytest.raises(ValidationError, match="a title is required"):
+        repository.edit_film(heat.id, title="  ")
+    with pytest.raises(ValidationError, match="not a year"):
+        repository.edit_film(heat.id, year="soon")
+    with pytest.raises(StoreError, match="no film with id 99"):
+        repository.edit_film(99, title="Anything")
+    assert [(f.title, f.year) for f in (repository.film(heat.id), repository.film(other.id))] == [("Heat", 1995), ("Heat", 1986)]
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(repository, db_path):
+    film = repository.add_film("Still", 2001, "Someone")
+    journal = db_path.with_name(db_path.name + ".journal")
+    before = journal.read_bytes()
+    repository.edit_film(film.id, title="Still", year=2001)
+    assert journal.read_bytes() == before
+
+
+def test_delete_film_removes_it_and_its_reviews_in_one_journal_entry(repository, db_path):
+    film = _film_with(repository, "Gone", ["A", "B", "C"], publication="The Lantern")
+    kept = _film_with(repository, "Kept", ["B"], critic_prefix="Critic", year=2002, publication="The Lantern")
+    journal = db_path.with_name(db_path.name + ".journal")
+    entries = len(journal.read_bytes().splitlines())
+    removed, reviews = repository.delete_film(film.id)
+    assert removed == film and [r.excerpt for r in reviews] == [f"Review {n} of Gone." for n in range(3)]
+    assert len(journal.read_bytes().splitlines()) == entries + 1
+    assert (repository.film_count, repository.review_count) == (1, 1)
+    assert [f.film.id for f in repository.films()] == [kept.id]
+    assert repository.find_films("Gone") == [] and repository.films(critic="Critic 2").ids == []
+    with pytest.raises(StoreError, match=f"no film with id {film.id}"):
+        repository.reviews(film.id)
+    with pytest.raises(StoreError, match=f"no review with id {reviews[0].id}"):
+        repository.review(reviews[0].id)
+    with pytest.raises(StoreError, match="no film with id"):
+        repository.delete_film(film.id)
+    assert repository.add_film("Gone", 2001).id > kept.id  # ids only grow
+    with Repository.open(db_path) as reopened:
+        assert [f.film.title for f in reopened.films()] == ["Gone", "Kept"] and reopened.review_count == 1
+
+
+def test_restore_film_puts_the_film_and_its_reviews_back_with_their_ids(repository, db_path):
+    film = _film_with(repository, "Undone", ["A", None, "C"])
+    summary = repository.summary(film.id)
+    deleted = repository.delete_film(film.id)
+    assert repository.restore_film(*deleted) == film
+    assert repository.reviews(film.id) == deleted[1] and repository.summary(film.id) == summary
+    with pytest.raises(StoreError, match=f"film {film.id} already exists"):
+        repository.restore_film(*deleted)
+    with Repository.open(db_path) as reopened:
+        assert reopened.reviews(film.id) == deleted[1]
+
+
+def test_restore_film_refuses_a_title_taken_since_or_a_review_id_in_use_and_changes_nothing(repository):
+    film = _film_with(repository, "Twice", ["A", "B"])
+    gone, reviews = repository.delete_film(film.id)
+    taken = repository.add_film("twice", 2001)
+    with pytest.raises(ValidationError, match="already exists"):
+        repository.restore_film(gone, reviews)
+    repository.delete_film(taken.id)
+    with pytest.raises(StoreError, match="is of film"):
+        repository.restore_film(gone, [dataclasses.replace(reviews[0], film_id=taken.id)])
+    assert (repository.film_count, repository.review_count) == (0, 0)
+    repository.restore_film(gone, reviews)
+    with pytest.raises(StoreError, match=f"review {reviews[0].id} already exists"):
+        repository.restore_film(dataclasses.replace(gone, id=gone.id + 100, title="Other"), [dataclasses.replace(reviews[0], film_id=gone.id + 100)])
+    assert (repository.film_count, repository.review_count) == (1, 2)
+
+
+def _disk(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _state(repository):
+    return (
+        [(f.film, f.reviews, f.metascore) for f in repository.films()],
+        {f.film.id: repository.reviews(f.film.id) for f in repository.films()},
+        repository.critics(),
+        [(p.name, p.weight) for p in repository.publications()],
+    )
+
+
+@pytest.mark.parametrize("step", ["delete", "restore"])
+def test_a_failed_delete_or_restore_of_a_film_changes_nothing_in_memory_or_on_disk(repository, db_path, monkeypatch, step):
+    import os
+
+    film = _film_with(repository, "Fragile", ["A", "B", "C"], publication="The Lantern")
+    _film_with(repository, "Other", ["B"], year=2002)
+    if step == "restore":
+        deleted = repository.delete_film(film.id)
+    before, files = _state(repository), _disk(db_path.parent)
+    real_fsync, calls = os.fsync, []
+
+    def fails_once(fd):
+        calls.append(fd)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fails_once)
+    with pytest.raises(StoreError, match="nothing was saved"):
+        if step == "delete":
+            repository.delete_film(film.id)
+        else:
+            repository.restore_film(*deleted)
+    assert calls and _state(repository) == before and _disk(db_path.parent) == files
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    with Repository.open(db_path) as reopened:
+        assert _state(reopened) == before
+
+
+def test_the_indexes_after_deleting_and_restoring_films_equal_indexes_built_afresh(repository):
+    from store.indexes import Indexes
+
+    shared = [_film_with(repository, f"Film {n}", ["A", "B", "C", "D", "F"], publication="The Lantern", year=2000 + n) for n in range(4)]
+    repository.set_publication_weight("The Lantern", 2)
+    repository.critic_profile("Critic")  # tallies, summaries and orders cached, to be dropped
+    for sort in FilmSort:
+        repository.films(sort)
+    one, two = repository.delete_film(shared[1].id), repository.delete_film(shared[3].id)
+
+    def same_as_fresh():
+        kept, storage = repository._index, repository._storage
+        fresh = Indexes.build({name: storage.table(name) for name in storage.table_names()})
+        for name in ("films", "film_keys", "shared_keys", "folded_titles", "film_reviews", "review_film",
+                     "critic_films", "critic_folds", "publication_counts", "weights", "next_review", "next_film"):
+            assert getattr(kept, name) == getattr(fresh, name), name
+        for sort in FilmSort:
+            assert kept.order(sort) == fresh.order(sort)
+        for film_id in kept.films:
+            assert kept.summary(film_id) == fresh.summary(film_id)
+            assert kept.reviews(film_id) == fresh.reviews(film_id)
+        names = sorted(kept.critic_films)
+        assert kept.tallies(names) == fresh.tallies(names)
+
+    same_as_fresh()
+    assert shared[1].id not in repository._index.critic_films["Critic 0"] and repository._index.publication_counts == {"The Lantern": 10}
+    repository.restore_film(*one)
+    same_as_fresh()
+    repository.critic_profile("Critic")
+    repository.delete_film(shared[0].id)
+    repository.delete_film(shared[2].id)
+    repository.delete_film(one[0].id)
+    same_as_fresh()
+    assert repository._index.critic_films == {} and repository._index.publication_counts == {}
+    repository.restore_film(*two)
+    same_as_fresh()

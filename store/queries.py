@@ -1,0 +1,159 @@
+"""The questions the repository answers from its in-memory indexes: films in an order and under
+filters, a film's reviews, critics, publications, profiles, and names close to a typed one.
+Reading only: opening, writing and importing are store/repository.py's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from store.domain import CriticProfile, Film, FilmSummary, Publication, Review, ReviewDraft
+from store.errors import StoreError
+from store.indexes import Indexes
+from store.names import close_matches
+from store.records import review_from_record, validate_draft
+from store.scoring import profile_from_tallies
+from store.text import clean_line, fold
+from store.views import FilmList, FilmSort, ReviewSort, sort_reviews
+
+
+class Queries:
+    """Reads over the indexes (self._index), which the repository keeps current."""
+
+    _index: Indexes
+
+    @property
+    def film_count(self) -> int:
+        return len(self._index.films)
+
+    @property
+    def review_count(self) -> int:
+        return len(self._index.review_film)
+
+    def film(self, film_id: int) -> Film:
+        try:
+            return self._index.films[film_id]
+        except KeyError:
+            raise StoreError(f"no film with id {film_id}") from None
+
+    def weight_of(self, publication: str | None) -> float:
+        return self._index.weight_of(publication)
+
+    def summary(self, film_id: int) -> FilmSummary:
+        self.film(film_id)
+        return self._index.summary(film_id)
+
+    def films(
+        self,
+        sort: FilmSort = FilmSort.TITLE,
+        *,
+        critic: str | None = None,
+        title: str | None = None,
+    ) -> FilmList:
+        """Films in the given order; critic and title narrow them (case- and accent-insensitive)."""
+        index = self._index
+        order = index.order(sort)
+        wanted: set[int] | dict[int, int] | None = None
+        if critic and critic.strip():
+            names = self.matching_critics(critic)
+            if len(names) == 1:
+                wanted = index.critic_films[names[0]]  # its keys are the films: no copy needed
+            else:
+                wanted = set()
+                for name in names:
+                    wanted.update(index.critic_films[name])
+        if title and title.strip():
+            needle = fold(title.strip())
+            by_title = {i for i, folded in index.folded_titles.items() if needle in folded}
+            wanted = by_title if wanted is None else by_title.intersection(wanted)
+        ids = list(order) if wanted is None else list(filter(wanted.__contains__, order))
+        return FilmList(ids, self.summary)
+
+    def reviews(
+        self, film_id: int, sort: ReviewSort = ReviewSort.PAGE, *, critic: str | None = None
+    ) -> list[Review]:
+        """A film's reviews (page order unless sorted); critic narrows them like the film filter."""
+        self.film(film_id)
+        selected = list(self._index.reviews(film_id))
+        if critic and critic.strip():
+            names = set(self.matching_critics(critic))
+            selected = [r for r in selected if r.critic in names]
+        return sort_reviews(selected, sort)
+
+    def review(self, review_id: int) -> Review:
+        film_id = self._index.review_film.get(review_id)
+        if film_id is None:
+            raise StoreError(f"no review with id {review_id}")
+        return review_from_record(review_id, film_id, self._index.film_reviews[film_id][str(review_id)])
+
+    def critics(self) -> list[str]:
+        """Every critic's name, for completion (uncredited reviews have none)."""
+        folds = self._index.critic_folds
+        return sorted(self._index.critic_films, key=lambda name: (folds[name], name))
+
+    def matching_critics(self, query: str) -> list[str]:
+        """Critics whose name contains query, ignoring case and accents."""
+        needle = fold(query.strip())
+        if not needle:
+            return []
+        return [name for name, folded in self._index.critic_folds.items() if needle in folded]
+
+    def suggest_critics(self, query: str, limit: int = 3) -> list[str]:
+        """Critics whose names are close to query (did you mean), best first."""
+        return close_matches(query, self._index.critic_folds, limit=limit)
+
+    def publications(self) -> list[Publication]:
+        names = set(self._index.publication_counts) | set(self._index.weights)
+        return [Publication(name, self.weight_of(name)) for name in sorted(names, key=fold)]
+
+    def critic_profile(self, query: str) -> CriticProfile | None:
+        """How the critics matching query score against each film's Metascore."""
+        names = self.matching_critics(query)
+        if not names:
+            return None
+        exact = [name for name in names if fold(name) == fold(query.strip())]
+        if exact:
+            names = exact
+        return profile_from_tallies(sorted(names, key=fold), self._index.tallies(names))
+
+    def find_films(self, title: str, year: int | None = None) -> list[Film]:
+        """Films whose title is title (ignoring case and accents), narrowed by year if given.
+
+        Films whose keys collide (see warnings) are told apart by the exact title: when every
+        film found shares its year with one titled exactly so, only those are kept."""
+        clean = clean_line(title)
+        needle = fold(clean)
+        folded = self._index.folded_titles
+        found = [
+            film for film in self._index.films.values()
+            if folded[film.id] == needle and (year is None or film.year == year)
+        ]
+        exact = [film for film in found if film.title == clean]
+        if exact and len(exact) < len(found) and {f.year for f in found} <= {f.year for f in exact}:
+            return exact
+        return found
+
+    def suggest_titles(self, title: str, limit: int = 3) -> list[str]:
+        """Labels of the films whose titles are close to title (did you mean), best first."""
+        index = self._index
+        return [index.films[film_id].label for film_id in close_matches(title, index.folded_titles, limit=limit)]
+
+    def validate(self, draft: ReviewDraft, *, today: date | None = None) -> dict[str, str]:
+        """The reason for each field draft gets wrong; today refuses dates after tomorrow."""
+        return validate_draft(draft, today)[1]
+
+    def title_collisions(self) -> list[str]:
+        """Films whose (folded title, year) keys collide, one line each (a change of folding
+        rules can make 'Soren' and 'Søren' fold alike; both stay listed, nothing merges them)."""
+        index = self._index
+        collisions = []
+        for film_id in sorted(index.films):
+            film = index.films[film_id]
+            key = (index.folded_titles[film_id], film.year)
+            holder = index.film_keys.get(key, film_id)
+            if holder != film_id:
+                year = "no year" if film.year is None else film.year
+                collisions.append(
+                    f"films {holder} and {film_id} now share the title key {key[0]!r} ({year}): "
+                    "rename one (critics has no merge)"
+                )
+        return collisions
