@@ -44,6 +44,12 @@ from typing import Any, BinaryIO, Iterator, Mapping
 import orjson
 from tinydb.storages import Storage
 
+# The TinyDB this storage is written against (pinned in pyproject.toml): write() tells the
+# changed tables by identity because Table._update_table puts a new dict for the table it writes
+# into the dict read() gave it (docs/tinydb.md); tests/store/test_tinydb_suite.py runs this
+# version's own test suite against the storage. A new TinyDB means re-reading that code first.
+TINYDB_VERSION = "4.9.0"
+
 from store.changes import Change, Changes, Record, Reloaded, Tables, apply_op, op_of, undo_change
 from store.durable import decode_line, describe, encode_line, unreadable, write_atomically
 from store.errors import StoreError

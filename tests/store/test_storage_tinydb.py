@@ -335,3 +335,13 @@ def test_a_critics_database_reads_through_tinydb(path):
         films = db.table("films").all()
         assert [(film.doc_id, film["title"], film.get("year")) for film in films] == [(heat.id, "Heat", 1995), (heat.id + 1, "Thief", 1981)]
         assert [review["excerpt"] for review in db.table(f"reviews/{heat.id}").all()] == ["A city of cops and thieves."]
+
+
+def test_the_installed_tinydb_is_the_one_the_storage_is_written_against():
+    import tinydb
+
+    from store.storage import TINYDB_VERSION
+    from tests.places import ROOT
+
+    assert tinydb.__version__ == TINYDB_VERSION
+    assert f'"tinydb=={TINYDB_VERSION}"' in (ROOT / "pyproject.toml").read_text()
