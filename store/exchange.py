@@ -1,19 +1,27 @@
-"""Export to JSON and CSV, and reading them (and pages) back as films to import."""
+"""Export to JSON and CSV, and reading them (and pages) back as films to import.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+tab, a carriage return or ``'``) are written with one ``'`` in front, in every column; reading a
+CSV export removes exactly one leading ``'`` from every cell, so export then import is the identity.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import math
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import orjson
 
 from store.domain import FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
-from store.errors import StoreError
+from store.errors import StoreError, ValidationError
 from store.pages import PageError, decode_page, parse_page
-from store.records import PUBLISHED_FIELDS, published_to_dict
+from store.records import MAX_WEIGHT, PUBLISHED_FIELDS, clean_year, count_error, published_to_dict
 from store.repository import Repository
 from store.text import clean_line, clean_optional
 
@@ -24,6 +32,13 @@ CSV_COLUMNS = (
     *REVIEW_FIELDS,
     "publication_weight",
 )
+# A spreadsheet runs a cell starting with one of these as a formula: the CSV writes a ' before it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+MAX_IMPORT_BYTES = 2 * 1024**3  # an import file larger than this is refused before reading
+_READ_CHUNK = 64 * 1024**2
+CSV_FIELD_LIMIT = 64 * 1024**2  # csv's default (131,072) would refuse our own long excerpts
+_MAX_NUMBER_TEXT = 24  # a year, count or score written with more characters is no number of ours
+_LINE_END = re.compile("\r\n|\r|\n")
 
 
 class ExchangeError(StoreError):
@@ -99,23 +114,57 @@ def csv_chunks(repository: Repository) -> Iterator[str]:
 
 
 def _csv_cells(values: list[Any]) -> list[str]:
-    return ["" if value is None else str(value) for value in values]
+    return [_guarded("" if value is None else str(value)) for value in values]
+
+
+def _guarded(cell: str) -> str:
+    """A cell a spreadsheet would not run: one ' before a formula-like start (and before a ' so
+    that reading removes exactly one)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _unguarded(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") else cell
 
 
 # -- reading ------------------------------------------------------------------------------
 
 
+def _shown(value: Any) -> str:
+    """A value in a message: its repr, cut short (a field can be megabytes long)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number beyond 64 bits"  # repr() of a long enough int raises
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _int_or_none(value: Any, where: str) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise ExchangeError(f"{where}: {value!r} is not a whole number")
+    not_whole = ExchangeError(f"{where}: {_shown(value)} is not a whole number")
+    if isinstance(value, bool) or (isinstance(value, str) and len(value.strip()) > _MAX_NUMBER_TEXT):
+        raise not_whole
     try:
         number = int(value)
-    except (TypeError, ValueError):
-        raise ExchangeError(f"{where}: {value!r} is not a whole number") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
+        raise not_whole from None
     if isinstance(value, float) and value != number:
-        raise ExchangeError(f"{where}: {value!r} is not a whole number")
+        raise not_whole
+    return number
+
+
+def _year(value: Any, where: str) -> int | None:
+    try:
+        return clean_year(_int_or_none(value, where))
+    except ValidationError as exc:
+        raise ExchangeError(f"{where}: {exc.errors['year']}") from None
+
+
+def _count(value: Any, where: str) -> int | None:
+    number = _int_or_none(value, where)
+    problem = count_error(number)
+    if problem is not None:
+        raise ExchangeError(f"{where}: {problem}")
     return number
 
 
@@ -128,12 +177,16 @@ def _text_or_none(value: Any, where: str) -> str | None:
 
 
 def _weight(value: Any, where: str) -> float:
+    """A publication weight as `critics weight` takes it (records.valid_publication): 0-100."""
+    refused = ExchangeError(f"{where} weight: {_shown(value)} is not a number from 0 to {MAX_WEIGHT:g}")
+    if isinstance(value, bool):
+        raise refused
     try:
         weight = float(value)
-    except (TypeError, ValueError):
-        raise ExchangeError(f"{where}: weight {value!r} is not a number") from None
-    if not math.isfinite(weight) or weight < 0:
-        raise ExchangeError(f"{where}: weight {value!r} must be a number from 0 up")
+    except (TypeError, ValueError, OverflowError):
+        raise refused from None
+    if not math.isfinite(weight) or not 0 <= weight <= MAX_WEIGHT:
+        raise refused
     return weight
 
 
@@ -142,13 +195,15 @@ def _published_from(value: Any, where: str) -> PublishedSummary | None:
         return None
     if not isinstance(value, dict):
         raise ExchangeError(f"{where}: 'published' must be an object or null")
-    counts = {f: _int_or_none(value.get(f), f"{where} published {f}") for f in PUBLISHED_FIELDS[1:]}
+    counts = {f: _count(value.get(f), f"{where} published {f}") for f in PUBLISHED_FIELDS[1:]}
     verdict = clean_optional(_text_or_none(value.get("verdict"), f"{where} published verdict"))
     return PublishedSummary(verdict=verdict, **counts)
 
 
 def _draft(values: dict[str, Any], where: str) -> ReviewDraft:
     score = _int_or_none(values.get("score"), f"{where} score")
+    if score is not None and not 0 <= score <= 100:
+        raise ExchangeError(f"{where} score: {_shown(score)} is not a score from 0 to 100")
     grade = _text_or_none(values.get("grade"), f"{where} grade")
     if score is not None and not (grade or "").strip():
         # A bare score is a grade on the 0-100 scale.
@@ -180,7 +235,7 @@ def read_json_export(raw: bytes, name: str) -> tuple[list[FilmRecord], list[Publ
         records.append(
             FilmRecord(
                 title=film["title"],
-                year=_int_or_none(film.get("year"), f"{where} year"),
+                year=_year(film.get("year"), f"{where} year"),
                 director=_text_or_none(film.get("director"), f"{where} director"),
                 published=_published_from(film.get("published"), where),
                 reviews=tuple(_draft(r, f"{where} review {n}") for n, r in enumerate(reviews, 1)),
@@ -196,21 +251,32 @@ def read_json_export(raw: bytes, name: str) -> tuple[list[FilmRecord], list[Publ
 
 
 def read_csv_export(text: str, name: str) -> tuple[list[FilmRecord], list[Publication]]:
-    reader = csv.DictReader(io.StringIO(text))
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide: csv has no per-reader limit
+    # newline="": the csv module ends lines itself at LF, CRLF or a lone CR (old Mac files).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _read_csv_rows(reader, name)
+    except csv.Error as exc:
+        raise ExchangeError(f"{name}, line {reader.reader.line_num}: {exc}") from None  # the line it stopped at
+
+
+def _read_csv_rows(reader: csv.DictReader, name: str) -> tuple[list[FilmRecord], list[Publication]]:
     missing = [c for c in ("title", "excerpt") if c not in (reader.fieldnames or [])]
     if missing:
         raise ExchangeError(f"{name} is not a Critics CSV export (missing columns: {', '.join(missing)})")
     films: dict[tuple[str, str], dict[str, Any]] = {}
     weights: dict[str, float] = {}
-    for row in reader:
+    for raw_row in reader:
         where = f"{name}, line {reader.line_num}"
+        row = {k: _unguarded(v) if isinstance(v, str) else v for k, v in raw_row.items()}
         key = (row["title"], row.get("year") or "")
         film = films.get(key)
         if film is None:
             published_values = {f: row.get(f"published_{f}") or None for f in PUBLISHED_FIELDS}
             film = films[key] = {
                 "title": row["title"],
-                "year": _int_or_none(row.get("year"), f"{where} year"),
+                "year": _year(row.get("year"), f"{where} year"),
                 "director": row.get("director") or None,
                 "published": _published_from(published_values, where) if any(published_values.values()) else None,
                 "reviews": [],
@@ -231,15 +297,12 @@ def read_csv_export(text: str, name: str) -> tuple[list[FilmRecord], list[Public
 
 def read_import_file(path: Path, *, title: str | None, year: int | None) -> tuple[list[FilmRecord], list[Publication]]:
     """A page (needs a title), a JSON export or a CSV export, told apart by content."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = read_regular_file(path)
     text = decode_page(raw, str(path))
     stripped = text.lstrip()
     if stripped.startswith("{"):
         return read_json_export(raw, str(path))
-    first_line = stripped.split("\n", 1)[0]
+    first_line = _LINE_END.split(stripped, 1)[0]
     if first_line.startswith("title,") and "excerpt" in first_line:
         return read_csv_export(text, str(path))
     page = parse_page(text, str(path))
@@ -248,4 +311,52 @@ def read_import_file(path: Path, *, title: str | None, year: int | None) -> tupl
     return [FilmRecord(title=title, year=year, published=page.published, reviews=page.reviews)], []
 
 
-__all__ = ["export_json", "export_csv", "json_chunks", "csv_chunks", "read_import_file", "read_json_export", "read_csv_export", "PageError"]
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: Path, mode: int) -> StoreError:
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return StoreError(f"cannot import {path}: it is {kind}; give a regular file")
+
+
+def _too_large(path: Path, size: int) -> StoreError:
+    return StoreError(
+        f"cannot import {path}: it is {size:,} bytes ({size / 1024**3:.1f} GiB); "
+        f"an import file is at most {MAX_IMPORT_BYTES // 1024**3} GiB"
+    )
+
+
+def read_regular_file(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The bytes of a regular file of at most limit bytes; a FIFO, device or folder is refused
+    before anything is read (it could block forever or never end), and so is a larger file."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if info.st_size > limit:
+            raise _too_large(path, info.st_size)
+        # O_NONBLOCK: a FIFO put in the file's place since the stat cannot block the open.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(_READ_CHUNK, limit + 1 - total)):  # to the end, or one past the limit
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew since the stat
+                raise _too_large(path, max(total, os.fstat(fd).st_size))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+__all__ = ["export_json", "export_csv", "json_chunks", "csv_chunks", "read_import_file", "read_regular_file", "read_json_export", "read_csv_export", "PageError"]

@@ -30,6 +30,9 @@ ACCEPTED_FORMATS = (
 )
 
 STARS_WITHOUT_SCALE = 4  # newspaper convention for "***" and "★★★½" (docs/scoring.md)
+# No grade as written needs more digits than this ("99.999/100" has 8); refusing more first keeps
+# the arithmetic small and never reaches Python's limit on converting long digit strings (4300).
+MAX_GRADE_DIGITS = 20
 
 LETTER_GRADES: dict[str, int] = {
     "a+": 100, "a": 100, "a-": 91,
@@ -65,6 +68,7 @@ _NUMBER = r"(?:[0-9]+[.,][0-9]+|[0-9]*½|[0-9]+|[.,][0-9]+)"
 # "/ 5", "out of 5", "of 5", or any of them in brackets: "(out of 4)".
 _SCALE = rf"(?:(?P<bracket>\(\s*)?(?:/|out\s+of|of)\s*(?P<den>{_NUMBER})(?(bracket)\s*\)))"
 _STAR_WORD = r"stars?"
+_DIGITS = re.compile("[0-9]")
 
 _LETTER = re.compile(r"(?P<letter>[abcdf])(?:\s*(?P<sign>[+-])|[\s-]*(?P<word>plus|minus))?")
 _NUMERIC = re.compile(
@@ -105,6 +109,8 @@ def parse_grade(text: str) -> int:
     grade = _normalise(text)
     if not grade:
         raise GradeError(text, "grade {grade} is empty")
+    if len(_DIGITS.findall(grade)) > MAX_GRADE_DIGITS:
+        raise GradeError(text, f"grade {{grade}} has more than {MAX_GRADE_DIGITS} digits")
 
     if match := _LETTER.fullmatch(grade):
         sign = match["sign"] or {"plus": "+", "minus": "-", None: ""}[match["word"]]

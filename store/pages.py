@@ -15,6 +15,10 @@ The format, as the seed page shows it::
         As Refn counts down the days ...                      then the excerpt (1+ lines)
       2. 80
         Each film in ...
+
+Entries are numbered 1, 2, 3, ... in order: a line "N." (at most as indented as entry 1's line)
+that skips or repeats a number is refused, never taken as excerpt text. Lines may end in LF, CRLF
+or a lone CR (old Mac files).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from datetime import datetime
 from store.domain import PublishedSummary, ReviewDraft
 from store.errors import StoreError
 from store.grades import GradeError, parse_grade
+from store.records import MAX_PUBLISHED_COUNT
 from store.text import clean_line
 
 _SUMMARY = re.compile(r"^(?P<verdict>.+?)\s+-\s+based on\s+(?P<count>\d+)\s+critics?$", re.IGNORECASE)
@@ -38,6 +43,7 @@ _ENTRY = re.compile(r"^(?P<number>\d+)\.(?:\s+(?P<rest>.*))?$")
 _REVIEWED_BY = re.compile(r"^reviewed by:(?P<critic>.*)$", re.IGNORECASE)
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%b. %d, %Y")
 _MAX_SCORE_LINE = 24  # a grade line is short; anything longer is excerpt text
+_MAX_NUMBER_DIGITS = 9  # entry numbers and counts: more digits is no page (and int() stays cheap)
 
 
 class PageError(StoreError):
@@ -60,6 +66,15 @@ def _page_date(text: str) -> str | None:
     return None
 
 
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip())
+
+
+def _whole(digits: str) -> int | None:
+    """The number a run of digits writes, or None when it is too long to be a page's."""
+    return int(digits) if len(digits) <= _MAX_NUMBER_DIGITS else None
+
+
 def _is_grade(text: str) -> bool:
     if len(text) > _MAX_SCORE_LINE:
         return False
@@ -80,12 +95,20 @@ def decode_page(raw: bytes, name: str = "page") -> str:
 
 def parse_page(text: str, name: str = "page") -> Page:
     """The declared summary and every review of a page, in order; PageError names the bad line."""
-    lines = [clean_line(line) for line in text.splitlines()]
+    raw_lines = text.splitlines()  # LF, CRLF and a lone CR all end a line
+    lines = [clean_line(line) for line in raw_lines]
     position = 0
 
     def fail(message: str, line_number: int | None = None) -> PageError:
         where = f"{name}, line {line_number}" if line_number else name
         return PageError(f"{where}: {message}")
+
+    def count(digits: str, line_number: int) -> int:
+        value = _whole(digits)
+        if value is None or value > MAX_PUBLISHED_COUNT:
+            shown = digits if len(digits) <= 12 else digits[:9] + "..."
+            raise fail(f"{shown} is not a count of critics (at most {MAX_PUBLISHED_COUNT:,})", line_number)
+        return value
 
     def skip_blank() -> None:
         nonlocal position
@@ -97,7 +120,7 @@ def parse_page(text: str, name: str = "page") -> Page:
     critics: int | None = None
     counts: dict[str, int] = {}
     if position < len(lines) and (match := _SUMMARY.match(lines[position])):
-        verdict, critics = match["verdict"], int(match["count"])
+        verdict, critics = match["verdict"], count(match["count"], position + 1)
         position += 1
         skip_blank()
     if position < len(lines) and _DISTRIBUTION_HEADER.match(lines[position]):
@@ -107,11 +130,11 @@ def parse_page(text: str, name: str = "page") -> Page:
             kind = match["kind"].lower()
             if kind in counts:
                 raise fail(f"{match['kind']} is stated twice", position + 1)
-            total = int(match["total"])
+            total = count(match["total"], position + 1)
             if critics is not None and total != critics:
                 raise fail(f"says out of {total} but the page declares {critics} critics", position + 1)
             critics = total if critics is None else critics
-            counts[kind] = int(match["count"])
+            counts[kind] = count(match["count"], position + 1)
             position += 1
             skip_blank()
         if not counts:
@@ -122,13 +145,25 @@ def parse_page(text: str, name: str = "page") -> Page:
         raise fail(f"expected {expected}, found {found!r}; this is not a critic-review page", position + 1)
     position += 1
 
-    # Split the rest into entries: a line "N." with the next expected number starts one.
+    # Split the rest into entries: a line "N." with the next expected number starts one. Another
+    # "N." as little indented as entry 1 is a skipped or repeated entry: refused, not merged into
+    # the excerpt before it (a more indented one is excerpt text, like "1996. A year of ...").
     entries: list[tuple[int, list[str]]] = []
+    entry_indent = 0
     for number in range(position, len(lines)):
         line = lines[number]
         match = _ENTRY.match(line)
-        if match and int(match["number"]) == len(entries) + 1:
+        expected = len(entries) + 1
+        if match and _whole(match["number"]) == expected:
+            if not entries:
+                entry_indent = _indent(raw_lines[number])
             entries.append((number + 1, [match["rest"] or ""]))
+        elif match and entries and _indent(raw_lines[number]) <= entry_indent:
+            raise fail(
+                f"{line[:40]!r} follows review {expected - 1}: expected review {expected} "
+                "(entries are numbered 1, 2, 3, ... with no gap or repeat)",
+                number + 1,
+            )
         elif line:
             if not entries:
                 raise fail(f"expected review 1 ('1. Reviewed by: ...'), found {line[:40]!r}", number + 1)

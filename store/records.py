@@ -23,6 +23,7 @@ FILMS, PUBLICATIONS, META = "films", "publications", "meta"
 REVIEWS_PREFIX = "reviews/"
 COUNTERS_ID = 1  # the one record of ``meta``
 MAX_WEIGHT = 100.0
+MAX_PUBLISHED_COUNT = 1_000_000  # a page's declared critics and counts: more is no real page
 PUBLISHED_FIELDS = ("verdict", "critics", "positive", "mixed", "negative")
 
 Record = dict[str, Any]
@@ -168,11 +169,19 @@ def clean_year(year: int | str | None) -> int | None:
         return None
     try:
         value = int(year)
-    except (TypeError, ValueError):
-        raise ValidationError({"year": f"'{year}' is not a year"}) from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError({"year": f"'{_shown_year(year)}' is not a year"}) from None
     if not 1870 <= value <= 2200:
-        raise ValidationError({"year": f"{value} is not a plausible film year (1870-2200)"})
+        raise ValidationError({"year": f"{_shown_year(value)} is not a plausible film year (1870-2200)"})
     return value
+
+
+def _shown_year(year: object) -> str:
+    """A year as a message shows it: cut short, and never str() of a huge int (which raises)."""
+    if isinstance(year, int) and year.bit_length() > 64:
+        return "a number beyond 64 bits"
+    text = str(year)
+    return text if len(text) <= 24 else text[:21] + "..."
 
 
 def valid_record(draft: ReviewDraft, today: date | None = None) -> Record:
@@ -181,6 +190,19 @@ def valid_record(draft: ReviewDraft, today: date | None = None) -> Record:
     if errors:
         raise ValidationError(errors)
     return record
+
+
+def count_error(count: object) -> str | None:
+    """Why count is not a page's declared count, or None: a whole number 0-MAX_PUBLISHED_COUNT
+    (or None, not stated). The store refuses a negative one on open, and orjson any beyond 64 bits."""
+    if count is None:
+        return None
+    if type(count) is not int or not 0 <= count <= MAX_PUBLISHED_COUNT:
+        if type(count) is int and count.bit_length() > 64:  # repr() of a huge int can fail
+            return f"a number over 64 bits is not a count: use a whole number from 0 to {MAX_PUBLISHED_COUNT:,}"
+        shown = repr(count) if len(repr(count)) <= 24 else repr(count)[:21] + "..."
+        return f"{shown} is not a count: use a whole number from 0 to {MAX_PUBLISHED_COUNT:,}"
+    return None
 
 
 def valid_film_record(film: FilmRecord) -> tuple[FilmRecord, list[Record]]:
@@ -192,6 +214,10 @@ def valid_film_record(film: FilmRecord) -> tuple[FilmRecord, list[Record]]:
             field, reason = next(iter(errors.items()))
             raise ValidationError({f"{film.title} review {number} {field}": reason})
         reviews.append(review)
+    for field in PUBLISHED_FIELDS[1:] if film.published is not None else ():
+        problem = count_error(getattr(film.published, field))
+        if problem is not None:
+            raise ValidationError({f"{film.title} published {field}": problem})
     if film.published is not None and film.published.verdict is not None:
         # Text entering the store is cleaned here, whoever built the record.
         published = dataclasses.replace(film.published, verdict=clean_optional(film.published.verdict))
@@ -203,6 +229,8 @@ def named_publication(publication: Publication) -> Publication:
     name = clean_line(publication.name)
     if not name:
         raise ValidationError({"publication": "a publication name is required"})
+    if not valid_weight(publication.weight):  # an import's weights: the store refuses others on open
+        raise ValidationError({f"{name} weight": f"a weight is a number from 0 to {MAX_WEIGHT:g}"})
     return Publication(name, publication.weight)
 
 

@@ -25,14 +25,36 @@ class CommandError(StoreError):
     """A usage mistake on the command line."""
 
 
+def _text(value: str) -> str:
+    """Every argument without a type of its own: text, so it must be UTF-8. Python hands a byte
+    that is not UTF-8 over as a lone surrogate, which the store cannot write: refused here, before
+    anything is opened, and argparse names the option."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = ord(value[exc.start])
+        what = f"byte 0x{char - 0xDC00:02x}" if 0xDC80 <= char <= 0xDCFF else f"U+{char:04X}"
+        raise argparse.ArgumentTypeError(f"not UTF-8 text ({what} at character {exc.start + 1})") from None
+    return value
+
+
+def _file_name(value: str) -> str:
+    """A file's name is the operating system's bytes: one that is not UTF-8 still names a file."""
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("type", None, _text)  # the type of every argument that names none
+
     def error(self, message: str) -> NoReturn:  # one line, no usage dump
         raise CommandError(f"{message} (see: {self.prog} --help)")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        "--db", metavar="PATH", type=_file_name, default=argparse.SUPPRESS,
         help="the database file (default: $CRITICS_DB, else critics.json in your data folder)",
     )
 
@@ -50,13 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(parser)
     parser.set_defaults(handler=cmd_browse)  # no subcommand: the browser
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    commands.type = _file_name  # the command's own arguments are decoded by its parser, naming them
 
     browse = commands.add_parser("browse", help="open the browser (the default)")
     _add_db(browse)
     browse.set_defaults(handler=cmd_browse)
 
     imp = commands.add_parser("import", help="import a critic-review page, or a Critics JSON/CSV export")
-    imp.add_argument("page", metavar="PAGE", help="a critic-review page (text), or an export (.json/.csv)")
+    imp.add_argument("page", metavar="PAGE", type=_file_name, help="a critic-review page (text), or an export (.json/.csv)")
     imp.add_argument("--title", help="the film's title (a page does not name its film)")
     imp.add_argument("--year", type=int, help="the film's year")
     _add_db(imp)
@@ -122,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="everything, as JSON or CSV (imports back identically)")
     export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    export.add_argument("--output", metavar="FILE", type=_file_name, help="write to FILE (atomically) instead of standard output")
     _add_db(export)
     export.set_defaults(handler=cmd_export)
 
@@ -150,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--films", type=int, required=True, metavar="F")
     generate.add_argument("--reviews", type=int, required=True, metavar="R")
     generate.add_argument("--seed", type=int, default=1, metavar="N")
-    generate.add_argument("--db", metavar="PATH", required=True, help="a new database file")
+    generate.add_argument("--db", metavar="PATH", type=_file_name, required=True, help="a new database file")
     generate.set_defaults(handler=cmd_generate)
 
     bench = commands.add_parser(

@@ -264,6 +264,18 @@ def test_grade_error_message_quotes_the_grade():
         parse_grade("xyz")
 
 
+@pytest.mark.parametrize("grade", ["1" * 21, "0." + "0" * 19 + "1", "1/" + "9" * 20, "1" * 5000, "7." + "5" * 5000 + "/10"],
+                         ids=["21-digits", "tiny", "scale", "thousands", "fraction"])
+def test_a_grade_with_more_than_20_digits_is_rejected_before_any_arithmetic(grade):
+    with pytest.raises(GradeError, match="has more than 20 digits"):
+        parse_grade(grade)
+
+
+def test_a_grade_with_20_digits_is_read():
+    assert parse_grade("0." + "0" * 18 + "1") == 0
+    assert parse_grade("99.9999999999/100.0000") == 100
+
+
 # --- properties -----------------------------------------------------------------------------
 
 GRADE_ALPHABET = st.sampled_from(list("0123456789./,%*★☆½ -+−–()abcdfsoutrpluminABCDF"))

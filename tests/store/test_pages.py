@@ -100,6 +100,11 @@ def test_a_multi_line_excerpt_keeps_its_lines_and_a_score_can_precede_a_critic()
         ("Critic Reviews\n\n  1. Reviewed by: Ada\n    Mar 3, 2020\n", 3, "has no excerpt"),
         ("Mixed - based on 3 Critics\nCritic score distribution:\n  1. Positive: 1 out of 4\nCritic Reviews\n  1. x\n", 3, "declares 3"),
         ("Critic Reviews\n", 1, "no reviews"),
+        (PAGE.replace("  3. Reviewed by: Cy", "  4. Reviewed by: Cy"), 15, "follows review 2: expected review 3"),
+        (PAGE.replace("  3. Reviewed by: Cy", "  2. Reviewed by: Cy"), 15, "follows review 2: expected review 3"),
+        ("Critic Reviews\n  1. 80\n    A.\n  1. 70\n    B.\n", 4, "follows review 1: expected review 2"),
+        ("Mixed - based on 99999999999 Critics\nCritic Reviews\n  1. x\n", 1, "not a count of critics"),
+        ("Critic score distribution:\n  1. Mixed: 1000001 out of 3\nCritic Reviews\n  1. x\n", 2, "at most 1,000,000"),
     ],
 )
 def test_a_file_that_is_not_a_page_is_refused_naming_the_line(text, line, words):
@@ -119,3 +124,7 @@ def test_control_characters_in_a_page_never_reach_the_reviews():
     page = parse_page("Critic Reviews\n  1. Reviewed by: Evil\x1b]0;pwned\x07 Name\n    Text \x1b[2Jhere\u202e.\n")
     assert page.reviews[0].critic == "Evil]0;pwned Name"
     assert page.reviews[0].excerpt == "Text [2Jhere."
+
+
+def test_old_mac_line_ends_read_like_unix_ones():
+    assert parse_page(PAGE.replace("\n", "\r")) == parse_page(PAGE) == parse_page(PAGE.replace("\n", "\r\n"))
