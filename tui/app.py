@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.theme import Theme
+from textual.timer import Timer
 
 from store.errors import StoreError
 from store.repository import Repository
@@ -39,6 +43,32 @@ def _publication_commands():
     return PublicationCommands
 
 
+class KeysLanded(Message):
+    """Sent after the keys a widget was given, the way they went: reaching the App, they are handled."""
+
+    def __init__(self, hold: KeyHold) -> None:
+        super().__init__()
+        self.hold = hold
+
+
+class KeyHold:
+    """A priority key waiting for the keys typed before it (CriticsApp.hold_keys_until)."""
+
+    # Rounds of markers before the action: the keys themselves, then the messages their actions
+    # posted (a cursor key's FilmChosen, a field's Changed).
+    ROUNDS_BEFORE = 2
+    # Past this, the action runs and the keys go on anyway (a marker lost with a removed widget);
+    # long enough for a queue of refilters on a large store to drain first.
+    TIMEOUT = 5.0
+
+    def __init__(self, action: Callable[[], Any]) -> None:
+        self.action = action
+        self.rounds_before = self.ROUNDS_BEFORE
+        self.acted = False
+        self.waiting = 0
+        self.timer: Timer | None = None
+
+
 # Past this many reviews, freezing the loaded objects out of the garbage collector's view
 # trims its pauses (docs/textual.md).
 FREEZE_AFTER_REVIEWS = 50_000
@@ -52,6 +82,7 @@ class CriticsApp(App[None]):
     # Providers load when the palette first opens: textual.command costs ~40 ms of start-up.
     COMMANDS = App.COMMANDS | {_film_commands, _critic_commands, _publication_commands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (24, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -76,6 +107,11 @@ class CriticsApp(App[None]):
         self.error: str | None = None
         self._settings_path = settings_path_for(self._path)
         self._settings = load_settings(self._settings_path)
+        # Keys typed ahead (hold_keys_until): where keys went since routing last settled, the
+        # keys held behind a priority key, and that key's hold.
+        self._routed: list[MessagePump] = []
+        self._held: deque[events.Event] = deque()
+        self._hold: KeyHold | None = None
         super().__init__()
 
     def get_default_screen(self) -> BrowserScreen:
@@ -146,6 +182,82 @@ class CriticsApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # -- keys typed ahead (docs/textual.md, "Key routing and type-ahead") -------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key (or paste) from the terminal: held while a priority key waits for the keys before
+        # it, else routed as Textual does, noting the widget it went to.
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._hold is not None:
+                self._held.append(event)
+                return
+            target = self.focused or self.screen
+            await super().on_event(event)
+            if event.is_forwarded and target not in self._routed:
+                self._routed.append(target)
+            return
+        await super().on_event(event)
+
+    def hold_keys_until(self, action: Callable[[], Any]) -> None:
+        """Run action (a priority binding's, which moves focus or changes where keys go) once
+        every key typed before it has been handled, and only then route the keys typed after it.
+
+        A KeysLanded marker goes to each widget a key went to and bubbles up as the keys did: each
+        queue is first in, first out, so when every marker has reached the App, so has every key
+        (a binding acts on a key only when it reaches the App). A second round waits for the
+        messages those keys posted (a cursor's FilmChosen). The action runs; one more round, from
+        the widget focused before it, waits for what it posted (ReviewSubmitted, ReviewFormOpened).
+        Then the held keys are routed in order, as if typed just now."""
+        if self._hold is not None:  # not expected: a held key runs no binding
+            action()
+            return
+        hold = self._hold = KeyHold(action)
+        hold.timer = self.set_timer(KeyHold.TIMEOUT, lambda: self._give_up(hold))
+        self._advance(hold)
+
+    def _advance(self, hold: KeyHold) -> bool:
+        """Send the next round of markers, or run the action; True once the hold is over."""
+        while True:
+            if hold.rounds_before:
+                hold.rounds_before -= 1
+                targets = self._routed
+            elif not hold.acted:
+                hold.acted = True
+                targets = [self.focused or self.screen]
+                hold.action()
+            else:
+                break
+            hold.waiting = sum(1 for target in targets if target.post_message(KeysLanded(hold)))
+            if hold.waiting:
+                return False
+        if hold.timer is not None:
+            hold.timer.stop()
+        self._hold = None
+        self._routed.clear()
+        return True
+
+    async def on_keys_landed(self, message: KeysLanded) -> None:
+        message.stop()
+        hold = message.hold
+        if hold is self._hold:
+            hold.waiting -= 1
+            if hold.waiting <= 0 and self._advance(hold):
+                await self._route_held()
+
+    async def _give_up(self, hold: KeyHold) -> None:
+        if hold is self._hold:
+            hold.rounds_before = 0
+            if not hold.acted:
+                hold.acted = True
+                hold.action()
+            hold.waiting = 0
+            if self._advance(hold):
+                await self._route_held()
+
+    async def _route_held(self) -> None:
+        while self._held and self._hold is None:
+            await self.on_event(self._held.popleft())
 
 
 def make_app(

@@ -56,10 +56,10 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Review form",
         (
-            ("tab / shift+tab", "next, previous field"),
+            ("tab / shift+tab", "next, previous field; tab is never typed in text"),
             ("right", "accept the critic or publication completion"),
             ("ctrl+s", "save from any field"),
-            ("enter", "next field; in the excerpt: save"),
+            ("enter", "next field; in the excerpt: a new line"),
             ("escape", "cancel"),
         ),
     ),

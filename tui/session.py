@@ -5,7 +5,9 @@ rules are tested without a terminal and the browser's screen only draws what the
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from store import compactor
@@ -56,8 +58,15 @@ class BrowserSession:
     """What the browser is looking at and the rules of changing it; the repository arrives once it
     is open (a large store opens in a worker while the screen is already drawn)."""
 
-    def __init__(self, repository: Repository | None = None, *, undo_limit: int = 100) -> None:
+    def __init__(
+        self,
+        repository: Repository | None = None,
+        *,
+        undo_limit: int = 100,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self.repository = repository
+        self.today = today  # a review dated more than a day after it is refused
         self.film_sort = FilmSort.TITLE
         self.review_sort = ReviewSort.PAGE
         self.critic_query = ""
@@ -151,12 +160,12 @@ class BrowserSession:
         Raises ValidationError (per field) or StoreError, having changed nothing."""
         store = self._store
         if review_id is None:
-            saved = store.add_review(film_id, draft)
+            saved = store.add_review(film_id, draft, today=self.today())
             self.history.push(Added(saved))
             self._compact_if_due()
             return self._showing(saved, "Review added.")
         before = store.review(review_id)
-        saved = store.edit_review(review_id, draft)
+        saved = store.edit_review(review_id, draft, today=self.today())
         self.history.push(Edited(before, saved))
         self._compact_if_due()
         return self._showing(saved, "Review saved.")

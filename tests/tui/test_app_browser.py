@@ -273,7 +273,7 @@ async def test_add_a_valid_review_inline_saves_it_highlighted_and_updates_gauge_
         assert "Grim, funny and [tight]." in screen_text(app)
 
 
-async def test_enter_in_the_excerpt_saves_and_tab_moves_between_fields(app):
+async def test_enter_in_the_excerpt_starts_a_line_ctrl_s_saves_and_tab_moves_between_fields(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         form = app.browser.reviews_pane.form
@@ -284,9 +284,12 @@ async def test_enter_in_the_excerpt_saves_and_tab_moves_between_fields(app):
         await pilot.press("shift+tab")
         assert form.input("excerpt").has_focus
         await type_text(pilot, "Short and sharp.")
-        await pilot.press("enter")
+        await pilot.press("enter")  # the excerpt is multi-line: enter starts a line, ctrl+s saves
+        await type_text(pilot, "Really.")
+        assert app.browser.reviews_pane.editing
+        await pilot.press("ctrl+s")
         assert not app.browser.reviews_pane.editing
-        assert app.browser.reviews.current.excerpt == "Short and sharp."
+        assert app.browser.reviews.current.excerpt == "Short and sharp.\nReally."
         assert app.browser.reviews.current.critic is None
 
 
@@ -382,7 +385,7 @@ async def test_editing_other_fields_keeps_a_multi_line_excerpt_whole(app, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "j", "enter", "e")
         form = app.browser.reviews_pane.form
-        assert form.input("excerpt").value == "First paragraph. Second paragraph."  # one line to edit
+        assert form.input("excerpt").value == "First paragraph.\nSecond paragraph."  # edited as it is
         form.input("grade").value = "B+"
         await pilot.press("ctrl+s")
         assert store.review(first.id).excerpt == "First paragraph.\nSecond paragraph."
@@ -662,3 +665,22 @@ async def test_a_filter_matching_very_many_critics_asks_for_more_letters(app, mo
         await type_text(pilot, "oel")
         await profile_settled(pilot)
         assert "Against each film's Metascore" in app.browser.profile.render().plain
+
+
+async def test_a_completion_from_a_later_word_is_shown_beside_the_bar_and_right_accepts_it(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await type_text(pilot, "vik")
+        await pilot.pause(0.2)
+        bar = app.browser.critic_bar
+        assert bar.input._suggestion == ""  # no ghost: 'vik' + 'ren Vik' would read as nonsense
+        assert "→ Søren Vik" in screen_text(app)
+        await pilot.press("right")
+        await pilot.pause()
+        assert bar.value == "Søren Vik"
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "sor")
+        await pilot.pause(0.2)
+        assert bar.input._suggestion == "Søren Vik"  # the name continues what was typed: a ghost
+        assert "→ Søren Vik" not in screen_text(app)

@@ -13,6 +13,16 @@ def steady_cursor(pilot) -> None:
         field.cursor_blink = False
 
 
+async def opened(pilot) -> None:
+    """Wait for the browser to hold the store: run_before can start before the app's Ready, and a
+    key that acts at once (a priority binding) would find no store yet."""
+    for _ in range(100):
+        if pilot.app.browser.repository is not None:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
 def test_main_screen_at_80x24(snap_compare, snapshot_store):
     assert snap_compare(browser(snapshot_store), terminal_size=(80, 24))
 
@@ -28,6 +38,7 @@ def test_page_summary_beside_the_computed_one_at_120x40(snap_compare, snapshot_s
 def test_critic_filter_at_80x24(snap_compare, snapshot_store):
     async def filter_by_murray(pilot):
         steady_cursor(pilot)
+        await opened(pilot)
         await pilot.press("c")
         await type_text(pilot, "murr")
         await profile_settled(pilot)  # the critic profile follows once typing pauses
@@ -53,3 +64,17 @@ def test_add_form_showing_errors_at_80x24(snap_compare, snapshot_store):
 
 def test_help_screen_at_80x24(snap_compare, snapshot_store):
     assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_main_screen_at_60x15(snap_compare, snapshot_store):
+    """The smallest size Critics is laid out for: the summary folded, three reviews listed."""
+    assert snap_compare(browser(snapshot_store), terminal_size=(60, 15), press=["j", "j", "j", "j"])
+
+
+def test_main_screen_in_a_light_theme_at_80x24(snap_compare, snapshot_store):
+    async def light_theme(pilot):
+        await opened(pilot)
+        pilot.app.theme = "textual-light"
+        await pilot.press("j", "j", "j")  # Pusher: unscored reviews, muted text, the histogram's ends
+
+    assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), run_before=light_theme)

@@ -190,3 +190,30 @@ async def test_a_list_of_100000_films_draws_only_the_rows_on_screen():
         assert films.current.film.id == 99_999
         assert 0 < len(drawn) <= 3 * 20
         assert "Film 099999" in "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+
+async def test_new_rows_set_without_announcing_never_announce_a_moved_cursor():
+    from textual.app import App
+
+    rows = [
+        FilmSummary(Film(i, f"Film {i}", 2000), 4, Distribution(4, 0, 0, 0), 75, Verdict.GENERALLY_FAVORABLE)
+        for i in range(5)
+    ]
+    chosen = []
+
+    class Host(App):
+        def compose(self):
+            yield FilmList()
+
+        def on_film_chosen(self, event) -> None:
+            chosen.append(event.film_id)
+
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        films = app.query_one(FilmList)
+        films.set_rows(rows, announce=False)
+        await pilot.pause()
+        films.set_rows(rows[2:], announce=False)  # the row under the cursor is gone: another is current
+        await pilot.pause()
+        assert films.current.film.id == 2
+        assert chosen == []

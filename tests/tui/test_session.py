@@ -391,3 +391,18 @@ def test_a_save_past_the_threshold_compacts_in_another_process_and_the_next_catc
         assert journal.stat().st_size > size  # appended to the new journal
     with Repository.open(tmp_path / "critics.json") as reopened:
         assert reopened.review_count == reviews + 1
+
+
+def test_a_review_dated_more_than_a_day_after_today_is_refused_and_changes_nothing(tmp_path):
+    from datetime import date
+
+    from tests.fixed_store import build_store
+
+    with build_store(tmp_path / "critics.json") as repository:
+        session = BrowserSession(repository, today=lambda: date(2024, 5, 1))
+        film = repository.films()[0].film.id
+        before = repository.review_count
+        with pytest.raises(ValidationError, match="date"):
+            session.save(film, None, ReviewDraft("From the future.", "Time Traveller", None, "2024-05-03", "B"))
+        assert repository.review_count == before and not session.history
+        assert session.save(film, None, ReviewDraft("Tomorrow, by the clock abroad.", "X", None, "2024-05-02", "B"))

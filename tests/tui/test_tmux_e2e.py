@@ -118,7 +118,7 @@ def test_a_review_added_in_a_real_terminal_is_stored(tmp_path, terminal):
     terminal.wait_for("› Excerpt")
     terminal.keys("Typed through [tmux].", literal=True)
     terminal.wait_for("Typed through [tmux].")
-    terminal.keys("Enter")
+    terminal.keys("C-s")  # enter would start a second line: the excerpt is multi-line
     terminal.wait_for("Review added.")
     terminal.wait_for("6 films · 22 reviews")
     terminal.keys("q")

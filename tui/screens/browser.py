@@ -4,18 +4,18 @@ fills the panes; one handler per intent asks the session (tui/session.py) and dr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from store.errors import StoreError, ValidationError
 from store.views import FilmSort, ReviewSort
@@ -35,13 +35,14 @@ from tui.messages import (
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
 from tui.session import FILM_SORTS, REVIEW_SORTS, BrowserSession, Outcome
+from tui.suggest import CriticSuggester
 from tui.widgets.film_list import FilmList
 from tui.widgets.gauge import CriticProfileView, DistributionGauge
 from tui.widgets.query_bar import QueryBar
 from tui.widgets.review_list import ReviewList
 from tui.widgets.reviews_pane import ReviewsPane, review_heading
 from tui.widgets.status_line import StatusLine
-from tui.widgets.focus import focus_now
+from tui.widgets.focus import after_keys_land, focus_now, is_text_field
 
 if TYPE_CHECKING:
     from store.repository import Repository
@@ -64,20 +65,50 @@ class SummaryPane(VerticalScroll):
     ]
 
 
+@dataclass
+class CriticTyped(CriticFilterChanged):
+    """The critic bar's text changed: the filter follows it, and the bar is never written back
+    (it may already hold keys typed after this message was sent). generation: the bar's, when
+    typed (QueryBar.set_value counts): older than the bar's now, the text was set since."""
+
+    generation: int = 0
+
+
+@dataclass
+class TitleTyped(TitleFilterChanged):
+    """The title bar's text changed (as CriticTyped)."""
+
+    generation: int = 0
+
+
+# The reviews pane needs this many rows for the form beside the list; on a shorter terminal it
+# takes the whole screen while the form is open.
+FORM_ROOM = 9
+
+
 class BrowserScreen(Screen[None]):
+    # Priority (the keys typed after one wait until it has acted, and it acts once the keys typed
+    # before it have landed: tui/widgets/focus.py): each moves focus or changes where keys go. In
+    # a text field the printable ones are letters (check_action). `e` and enter stand in for the
+    # lists' own (same look in the footer) where they apply.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "critic_filter", "Critic"),
-        Binding("slash", "title_search", "Title"),
-        Binding("a", "add_review", "Add"),
-        Binding("u", "undo", "Undo"),
+        Binding("c", "critic_filter", "Critic", priority=True),
+        Binding("slash", "title_search", "Title", priority=True),
+        Binding("a", "add_review", "Add", priority=True),
+        Binding("e", "edit_review", "Edit", priority=True),
+        Binding("enter", "choose_film", "Reviews", priority=True),
+        Binding("u", "undo", "Undo", priority=True),
+        Binding("tab", "next_pane", "Next pane", show=False, priority=True),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("escape", "clear_filters", "Unfilter"),
     ]
+    ESCAPE_TO_MINIMIZE = False  # escape is the form's (cancel) when it fills a small screen
 
     def __init__(self, *, today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.today = today
-        self.session = BrowserSession()
+        self.session = BrowserSession(today=today)
         self._last_focus = "films"
         self._binding_state: tuple[bool, ...] = ()
         self._profile_timer: Timer | None = None
@@ -310,13 +341,19 @@ class BrowserScreen(Screen[None]):
     # -- keys -> intents ---------------------------------------------------------------------
 
     def action_critic_filter(self) -> None:
+        after_keys_land(self, self._open_critic_bar)
+
+    def _open_critic_bar(self) -> None:
         if self.repository is None:
             return
         self._remember_focus()
         self.title_bar.close()
-        self.critic_bar.open(SuggestFromList(self.repository.critics(), case_sensitive=False))
+        self.critic_bar.open(CriticSuggester(self.repository.critics()))
 
     def action_title_search(self) -> None:
+        after_keys_land(self, self._open_title_bar)
+
+    def _open_title_bar(self) -> None:
         if self.repository is None:
             return
         self._remember_focus()
@@ -324,10 +361,30 @@ class BrowserScreen(Screen[None]):
         self.title_bar.open()
 
     def action_add_review(self) -> None:
-        self.post_message(ReviewFormOpened())
+        after_keys_land(self, lambda: self.post_message(ReviewFormOpened()))
+
+    def action_edit_review(self) -> None:
+        after_keys_land(self, self._edit_review)
+
+    def _edit_review(self) -> None:
+        if self.focused is self.reviews and (review := self.reviews.current) is not None:
+            self.post_message(ReviewFormOpened(review.id))
+
+    def action_choose_film(self) -> None:
+        after_keys_land(self, self._choose_film)
+
+    def _choose_film(self) -> None:
+        if self.focused is self.films:
+            self.films.action_choose()
+
+    def action_next_pane(self) -> None:
+        after_keys_land(self, self.focus_next)
+
+    def action_previous_pane(self) -> None:
+        after_keys_land(self, self.focus_previous)
 
     def action_undo(self) -> None:
-        self.post_message(UndoRequested())
+        after_keys_land(self, lambda: self.post_message(UndoRequested()))
 
     def action_refresh(self) -> None:
         self.post_message(RefreshRequested())
@@ -340,8 +397,16 @@ class BrowserScreen(Screen[None]):
             self.post_message(TitleFilterChanged(""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "title_search" and isinstance(self.focused, Input):
-            return False  # "/" is text in a field (Textual does not count "slash" as printable)
+        focused = self.focused
+        if action in ("critic_filter", "title_search", "add_review", "edit_review", "undo") and is_text_field(focused):
+            return False  # a letter in a field ("/" too: Textual does not count "slash" as printable)
+        if action in ("next_pane", "previous_pane") and focused is not None and self.reviews_pane.form in focused.ancestors:
+            return False  # the form moves between its own fields
+        if action == "edit_review":
+            # Where the reviews list shows its own `e`, and as it shows it.
+            return (focused is self.reviews) and (None if self.reviews.current is None else True)
+        if action == "choose_film":
+            return focused is self.films
         if action == "undo" and not self.session.can_undo:
             return None
         if action == "clear_filters" and not self.session.filtered:
@@ -374,6 +439,8 @@ class BrowserScreen(Screen[None]):
         event.stop()
         if self.repository is None:
             return
+        if not event.focus_reviews and self.films.index_of(event.film_id) is None:
+            return  # the films cursor was there before the list changed (typing a filter): stale
         if self.session.choose_film(event.film_id):  # it was hidden: the filters are gone
             self._show_query(self.title_bar, "")
             self._show_query(self.critic_bar, "")
@@ -386,11 +453,11 @@ class BrowserScreen(Screen[None]):
 
     @on(QueryBar.Changed, "#critic-bar")
     def _critic_typed(self, event: QueryBar.Changed) -> None:
-        self.post_message(CriticFilterChanged(event.value))
+        self.post_message(CriticTyped(event.value, event.generation))
 
     @on(QueryBar.Changed, "#title-bar")
     def _title_typed(self, event: QueryBar.Changed) -> None:
-        self.post_message(TitleFilterChanged(event.value))
+        self.post_message(TitleTyped(event.value, event.generation))
 
     @on(QueryBar.Done)
     def _bar_done(self, event: QueryBar.Done) -> None:
@@ -398,22 +465,32 @@ class BrowserScreen(Screen[None]):
 
     @staticmethod
     def _show_query(bar: QueryBar, query: str) -> None:
-        """A filter set elsewhere (the palette, escape) shows in its bar, without announcing it again."""
-        if bar.value != query:
-            bar.set_value(query)
+        """A filter set elsewhere (the palette, escape) shows in its bar, without announcing it again
+        (and what was typed before it, still on its way, is out of date: QueryBar.generation)."""
+        bar.set_value(query)
 
     @on(CriticFilterChanged)
     def _critic_filter_changed(self, event: CriticFilterChanged) -> None:
         event.stop()
+        if isinstance(event, CriticTyped):
+            # The bar is the source, never written back; typed before the filter was set
+            # elsewhere (the palette), the change is out of date.
+            if event.generation != self.critic_bar.generation:
+                return
+        else:
+            self._show_query(self.critic_bar, event.query)
         self.session.set_critic_query(event.query)
-        self._show_query(self.critic_bar, event.query)
         self.reload_films()
 
     @on(TitleFilterChanged)
     def _title_filter_changed(self, event: TitleFilterChanged) -> None:
         event.stop()
+        if isinstance(event, TitleTyped):
+            if event.generation != self.title_bar.generation:
+                return  # as for the critic bar
+        else:
+            self._show_query(self.title_bar, event.query)
         self.session.set_title_query(event.query)
-        self._show_query(self.title_bar, event.query)
         self.reload_films()
 
     @on(SortCycled)
@@ -457,13 +534,31 @@ class BrowserScreen(Screen[None]):
                 self.notify(one_line(str(error)), severity="error", markup=False)
                 return
             form.open_edit(review, repository.film(review.film_id).label, critics, publications)
+        self._fit_form()
         self.call_after_refresh(self.reviews.scroll_to_cursor)
 
     @on(ReviewFormClosed)
     def _form_closed(self, event: ReviewFormClosed) -> None:
         event.stop()
         self.reviews_pane.close_form()
+        self._fit_form()
         focus_now(self.reviews)
+
+    def _fit_form(self) -> None:
+        """The open form takes the whole screen (but the footer) on a terminal too short to show it
+        beside the other panes: it must be seen to be typed into. Closed, the panes come back."""
+        pane = self.reviews_pane
+        if not pane.editing:
+            if self.maximized is pane:
+                self.minimize()
+        elif self.maximized is not pane and pane.region.height < FORM_ROOM:
+            self.maximize(pane, container=False)
+
+    @on(events.Resize)
+    def _refit_form(self, event: events.Resize) -> None:
+        if self.reviews_pane.editing:
+            self.minimize()  # measured again at the new size, once laid out
+            self.call_after_refresh(self._fit_form)
 
     @on(ReviewSubmitted)
     def _review_submitted(self, event: ReviewSubmitted) -> None:
@@ -480,6 +575,7 @@ class BrowserScreen(Screen[None]):
             form.show_errors({"excerpt": str(error)})
             return
         self.reviews_pane.close_form()
+        self._fit_form()
         self._show_outcome(outcome, focus_reviews=True)
 
     def _show_outcome(self, outcome: Outcome, *, focus_reviews: bool) -> None:

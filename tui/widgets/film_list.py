@@ -41,9 +41,15 @@ class FilmList(RowList[FilmSummary]):
 
     @staticmethod
     def _widths(width: int) -> tuple[int, int, int, int]:
+        """Title, year, Metascore and review-count widths. The Metascore always fits whole ("100",
+        "tbd"): in a narrow pane the review count goes first, then the year, then title letters."""
         year, badge, count = 4, 4, 4
-        title = max(8, width - year - badge - count - 3)
-        return title, year, badge, count
+        title = width - year - badge - count - 3
+        if title < 8:
+            title, count = title + count + 1, 0
+        if title < 8:
+            title, year = title + year + 1, 0
+        return max(1, title), year, badge, count
 
     def header_cells(self, width: int) -> list[Cell]:
         title, year, badge, count = self._widths(width)
@@ -56,7 +62,7 @@ class FilmList(RowList[FilmSummary]):
 
     def row_cells(self, row: FilmSummary, width: int) -> list[Cell]:
         title, year, badge, count = self._widths(width)
-        tone = self.get_component_rich_style(TONE_CLASSES[verdict_tone(row.verdict)], partial=True)
+        tone = TONE_CLASSES[verdict_tone(row.verdict)]
         return [
             Cell(one_line(row.film.title), title),
             Cell(str(row.film.year) if row.film.year else "", year),

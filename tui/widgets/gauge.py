@@ -7,11 +7,12 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from store.domain import CriticProfile, Distribution, FilmSummary, ReviewClass
 from tui.plain import one_line
-from tui.widgets.tones import BADGE_CSS, TONE_CLASSES, metascore_label, verdict_tone
+from tui.widgets.tones import BADGE_CSS, TONE_CLASSES, legible, metascore_label, verdict_tone
 
 MINIMUM_SCORED = 4  # Metacritic shows "tbd" below four scored reviews
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -130,6 +131,32 @@ class SummaryText(Widget):
     )
 
     _height = -1
+    _room = 0  # the pane's height at the last layout (0: not laid out yet)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The pane's height chooses between the full and the folded form: on a change, measure again.
+        if container.height != self._room:
+            self._room = container.height
+            self.clear_cached_dimensions()
+            self.refresh()
+        return super().get_content_height(container, viewport, width)
+
+    def folds(self, lines: int) -> bool:
+        """Whether the pane is too short to show `lines` lines at once (then the text folds)."""
+        return 0 < self._room < lines
+
+    def flowed(self, parts: list[Text], width: int) -> list[Text]:
+        """Parts joined by " · " on as few lines as the width allows (a part is never split)."""
+        lines: list[Text] = []
+        line = Text(end="")
+        for part in parts:
+            if line and line.cell_len + 3 + part.cell_len > width:
+                lines.append(line)
+                line = Text(end="")
+            if line:
+                line.append(" · ")
+            line.append_text(part)
+        return [*lines, line]
 
     def refresh_content(self) -> None:
         """Repaint; lay the screen out again only if the text's height changed (layout is costly)."""
@@ -138,7 +165,9 @@ class SummaryText(Widget):
         self._height = height
 
     def style_of(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        # The visual style, resolved against the pane's background: `auto` colours ($text-muted
+        # is "auto 60%") and alpha become real colours (a partial rich style turned them white).
+        return legible(self.get_visual_style(name).rich_style)
 
     def wrapped(self, sentence: str, width: int, style: Style | None = None) -> Text:
         lines = textwrap.wrap(sentence, max(10, width)) or [""]
@@ -170,7 +199,16 @@ class DistributionGauge(SummaryText):
         if not bar_placed:  # no free row beside the badge: the bar gets a line of its own
             lines.insert(len(headline), self._bar(summary, width))
         histogram = [self._histogram(summary, width)] if summary.scored else []
-        if summary.film.published is None:
+        if self.folds(len(lines) + len(histogram)):
+            # A short terminal: the Metascore, verdict and class split on a line (or two); what the
+            # page says follows below, for scrolling.
+            lines = self._folded(summary, width)
+            if histogram and len(lines) < self._room:
+                lines += histogram
+            if summary.film.published is not None:
+                lines.append(self.wrapped(disagreement(summary) or "", width, self.style_of("panel--title")))
+                lines.append(self.wrapped(published_line(summary) or "", width))
+        elif summary.film.published is None:
             lines += histogram
         elif width >= 60:
             lines += histogram
@@ -209,6 +247,23 @@ class DistributionGauge(SummaryText):
                 bar_placed = True
             rows.append(line)
         return rows, bar_placed
+
+    def _folded(self, summary: FilmSummary, width: int) -> list[Text]:
+        """The summary in a line: "92 Universal acclaim · 5 reviews · ■5 ■0 ■0 ░0"."""
+        tone = verdict_tone(summary.verdict)
+        badge_style = self.style_of("badge-" + TONE_CLASSES[tone])
+        headline = Text(f" {metascore_label(summary.metascore)} ", badge_style, end="")
+        verdict = summary.verdict.label if summary.verdict else "No Metascore yet"
+        headline.append(" " + verdict, self.style_of(TONE_CLASSES[tone]) + Style(bold=True))
+        reviews = Text(f"{summary.reviews} review{'s' if summary.reviews != 1 else ''}", end="")
+        counts = class_counts(summary.distribution)
+        split = Text(end="")
+        for cls in CLASS_ORDER:
+            if split:
+                split.append(" ")
+            glyph = "░" if cls is ReviewClass.UNSCORED else "■"
+            split.append(f"{glyph}{counts[cls]}", self.style_of(TONE_CLASSES[cls]))
+        return self.flowed([headline, reviews, split], width)
 
     def _comparison(self, summary: FilmSummary) -> Text:
         """The page's declared summary and the computed one, side by side."""
@@ -324,10 +379,20 @@ class CriticProfileView(SummaryText):
             shown = ", ".join(one_line(name) for name in profile.names[:3])
             more = f", and {len(profile.names) - 3} more" if len(profile.names) > 3 else ""
             title = f"{len(profile.names)} critics: {shown}{more}"
+        if self.folds(5):
+            return self._folded(profile, title, width)
         lines = [self.wrapped(title, width, self.style_of("panel--title"))]
         mean = "no scores" if profile.mean is None else f"mean score {profile.mean:.1f}"
         lines.append(self.wrapped(f"{profile.reviews} reviews · {profile.scored} scored · {mean}", width))
         lines.append(Text("Against each film's Metascore:", style=muted, end=""))
+        lines.append(self._against(profile))
+        if profile.mean_difference is not None:
+            lines.append(Text(f"on average {profile.mean_difference:+.1f} points from the Metascore", end=""))
+        else:
+            lines.append(Text("no film with a Metascore to compare against yet", style=muted, end=""))
+        return Text("\n", end="").join(lines)
+
+    def _against(self, profile: CriticProfile) -> Text:
         against = Text(end="")
         for count, word, cls in (
             (profile.higher, "higher", ReviewClass.POSITIVE),
@@ -337,9 +402,16 @@ class CriticProfileView(SummaryText):
             if against:
                 against.append(" · ")
             against.append(f"{count} {word}", self.style_of(TONE_CLASSES[cls]))
-        lines.append(against)
+        return against
+
+    def _folded(self, profile: CriticProfile, title: str, width: int) -> Text:
+        """The profile in a line or two, for a short terminal."""
+        mean = "no scores" if profile.mean is None else f"mean {profile.mean:.1f}"
+        parts = [
+            Text(title, self.style_of("panel--title"), end=""),
+            Text(f"{profile.reviews} reviews · {mean}", end=""),
+            Text("vs Metascore ", self.style_of("panel--muted"), end="") + self._against(profile),
+        ]
         if profile.mean_difference is not None:
-            lines.append(Text(f"on average {profile.mean_difference:+.1f} points from the Metascore", end=""))
-        else:
-            lines.append(Text("no film with a Metascore to compare against yet", style=muted, end=""))
-        return Text("\n", end="").join(lines)
+            parts.append(Text(f"{profile.mean_difference:+.1f} on average", end=""))
+        return Text("\n", end="").join(self.flowed(parts, width))

@@ -12,11 +12,32 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
-from tui.widgets.focus import focus_now
+from store.text import fold
+from tui.plain import content
+from tui.widgets.focus import FieldInput, after_keys_land, focus_now
+
+
+class BarInput(FieldInput):
+    """The bar's field. A completion that does not continue the typed text (a later word of the
+    name: 'vik' completes to 'Søren Vik') cannot be drawn as a ghost after it, so the bar shows
+    it beside the field instead; right arrow accepts it either way (FieldInput)."""
+
+    def watch__suggestion(self, suggestion: str) -> None:
+        # Textual dispatches SuggestionReady to Input's own handler after any subclass's, so
+        # the suggestion is judged once it is set.
+        if suggestion and not fold(suggestion).startswith(fold(self.value)):
+            self._suggestion = ""
+        else:
+            suggestion = ""
+        if isinstance(self.parent, QueryBar):
+            self.parent.show_completion(suggestion)
 
 
 class QueryBar(Horizontal):
-    """Label and input; every change is posted, enter keeps the text, escape clears it."""
+    """Label and input; every change is posted, enter keeps the text, escape clears it.
+
+    The text in the input is what was typed, always: the screen's filter follows it (Changed) and
+    only a filter set elsewhere (the palette, escape in the lists) is written back (set_value)."""
 
     DEFAULT_CSS = """
     QueryBar {
@@ -30,16 +51,22 @@ class QueryBar(Horizontal):
     }
     """
 
+    # Priority: both close the bar and send focus back to the lists, so they act once the keys
+    # typed before them are in the input, and before the keys after them go anywhere. (Enter
+    # stays out of the footer, as when the input's own enter hid it: the bar's hint names it.)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", "Clear"),
-        Binding("enter", "keep", "Keep", show=True),
+        Binding("escape", "clear", "Clear", priority=True),
+        Binding("enter", "keep", "Keep", show=False, priority=True),
     ]
 
     class Changed(Message):
-        def __init__(self, bar: QueryBar, value: str) -> None:
+        """The text changed by typing; generation: how many times it had been set from elsewhere."""
+
+        def __init__(self, bar: QueryBar, value: str, generation: int) -> None:
             super().__init__()
             self.bar = bar
             self.value = value
+            self.generation = generation
 
         @property
         def control(self) -> QueryBar:
@@ -62,10 +89,11 @@ class QueryBar(Horizontal):
         self._label = label
         self._hint = hint
         self._placeholder = placeholder
+        self.generation = 0  # set_value calls: a change typed before the last one is out of date
 
     def compose(self) -> ComposeResult:
         yield Label(self._label)
-        yield Input(placeholder=self._placeholder, compact=True)
+        yield BarInput(placeholder=self._placeholder, compact=True)
         yield Label(self._hint, classes="hint")
 
     @property
@@ -88,24 +116,37 @@ class QueryBar(Horizontal):
 
     def set_value(self, value: str) -> None:
         """Set the text without announcing it (the palette and tests set filters directly)."""
+        self.generation += 1
         with self.input.prevent(Input.Changed):
             self.input.value = value
+
+    def show_completion(self, name: str) -> None:
+        """Name a completion the field cannot show after the typed text ('' for none)."""
+        hint = self.query_one(".hint", Label)
+        hint.update(content(f"→ {name} · enter keep · esc clear") if name else content(self._hint))
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(self, event.value))
+        self.show_completion("")  # until the new text's completion is ready
+        self.post_message(self.Changed(self, event.value, self.generation))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_keep()
+        self._keep()
 
     def action_keep(self) -> None:
+        after_keys_land(self, self._keep)
+
+    def action_clear(self) -> None:
+        after_keys_land(self, self._clear)
+
+    def _keep(self) -> None:
         self.close()
         self.post_message(self.Done(self, kept=True))
 
-    def action_clear(self) -> None:
+    def _clear(self) -> None:
         if self.input.value:
             self.input.value = ""  # posts Changed(""), which clears the filter
         self.close()

@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static, TextArea
 
 from store.domain import Review, ReviewDraft
 from store.grades import GradeError, parse_grade
 from store.scoring import review_class
 from tui.messages import ReviewFormClosed, ReviewSubmitted
 from tui.plain import content, one_line, paragraph
-from tui.widgets.focus import focus_now
+from tui.widgets.focus import FieldInput, OwnKeys, after_keys_land, focus_now
 
 # Field name (as the store names it in ValidationError.errors) and its label, in tab order.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -32,15 +33,37 @@ FIELDS: tuple[tuple[str, str], ...] = (
 GRADE_HINT = "optional · 3/4, 7.5/10, B+, ***½, 80"
 
 
+class ExcerptArea(OwnKeys, TextArea):
+    """The excerpt, several lines long: enter starts a line (a blank one between paragraphs is
+    kept); tab goes to the next field, as everywhere in the form, never into the text."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            id=id, compact=True, soft_wrap=True, tab_behavior="focus", highlight_cursor_line=False
+        )
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.text = text
+        self.move_cursor(self.document.end)
+
+
 class ReviewForm(VerticalScroll, can_focus=False):
     """Critic, publication, date, grade (with a live score preview) and excerpt; ctrl+s saves."""
 
+    # Priority, and each acts once the keys typed before it have landed (tui/widgets/focus.py):
+    # they move focus or close the form, so the keys typed after them must go where they lead.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        # Not priority: a priority tab would overtake a right arrow (completion) typed just before it.
-        Binding("tab", "next_field", "Next field", show=False),
-        Binding("shift+tab", "previous_field", "Previous field", show=False),
+        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
+        # Not in the excerpt, where enter starts a new line.
+        Binding("enter", "enter_field", "Next field", show=False, priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -59,7 +82,8 @@ class ReviewForm(VerticalScroll, can_focus=False):
         & .field > .note { width: 1fr; height: auto; padding-left: 1; color: $text-muted; }
         & .field > .note.-error { color: $text-error; }
         & .field > Input.-error { background: $error 25%; }
-        & #field-excerpt > Input { width: 1fr; }
+        & .field > ExcerptArea { width: 1fr; height: auto; max-height: 5; padding: 0; }
+        & .field > ExcerptArea.-error { background: $error 25%; }
         & #field-excerpt > .note { width: auto; max-width: 40%; }
         & .tone-positive { color: $text-success; }
         & .tone-mixed { color: $text-warning; }
@@ -71,28 +95,26 @@ class ReviewForm(VerticalScroll, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.film_id: int | None = None
         self.review_id: int | None = None
-        # The stored excerpt of the review being edited: kept as it is (line breaks and all)
-        # unless the one-line field showing it is changed.
-        self._original_excerpt: str | None = None
 
     def compose(self) -> ComposeResult:
         for name, label in FIELDS:
             with Horizontal(classes="field", id=f"field-{name}"):
                 yield Label(f"  {label}", id=f"label-{name}")
-                yield Input(id=f"input-{name}", compact=True, select_on_focus=False)
+                if name == "excerpt":
+                    yield ExcerptArea(id=f"input-{name}")
+                else:
+                    yield FieldInput(id=f"input-{name}", compact=True, select_on_focus=False)
                 yield Static("", classes="note", id=f"note-{name}")
 
     # -- opening ----------------------------------------------------------------------------
 
     def open_add(self, film_id: int, film_label: str, today: date, critics: list[str], publications: list[str]) -> None:
         self.film_id, self.review_id = film_id, None
-        self._original_excerpt = None
         self._prepare(f"Add a review of {one_line(film_label)}", critics, publications)
         self._fill(ReviewDraft(excerpt="", date=today.isoformat()))
 
     def open_edit(self, review: Review, film_label: str, critics: list[str], publications: list[str]) -> None:
         self.film_id, self.review_id = review.film_id, review.id
-        self._original_excerpt = review.excerpt
         who = one_line(review.critic) if review.critic else "an uncredited critic"
         self._prepare(f"Edit the review by {who} of {one_line(film_label)}", critics, publications)
         self._fill(review.as_draft())
@@ -105,18 +127,19 @@ class ReviewForm(VerticalScroll, can_focus=False):
 
     def _fill(self, draft: ReviewDraft) -> None:
         for name, _ in FIELDS:
-            value = getattr(draft, name) or ""
             widget = self.input(name)
-            # Inputs are one line: an excerpt stored with line breaks is edited with spaces.
-            widget.value = one_line(value) if name == "excerpt" else value
-            widget.cursor_position = len(widget.value)
+            widget.value = getattr(draft, name) or ""  # the excerpt with its line breaks
+            if isinstance(widget, Input):
+                widget.cursor_position = len(widget.value)
+        self.scroll_home(animate=False)
         self._preview_grade(self.input("grade").value)
         focus_now(self.input("critic"))
 
     # -- fields ----------------------------------------------------------------------------------
 
-    def input(self, name: str) -> Input:
-        return self.query_one(f"#input-{name}", Input)
+    def input(self, name: str) -> FieldInput | ExcerptArea:
+        """The field of that name: one-line inputs, and the multi-line excerpt (both have .value)."""
+        return self.query_one(f"#input-{name}", FieldInput if name != "excerpt" else ExcerptArea)
 
     def note(self, name: str) -> Static:
         return self.query_one(f"#note-{name}", Static)
@@ -126,11 +149,8 @@ class ReviewForm(VerticalScroll, can_focus=False):
         def value(name: str) -> str | None:
             return self.input(name).value.strip() or None
 
-        excerpt = self.input("excerpt").value.strip()
-        if self._original_excerpt is not None and excerpt == one_line(self._original_excerpt).strip():
-            excerpt = self._original_excerpt  # untouched: its line breaks survive the edit
         return ReviewDraft(
-            excerpt=excerpt,
+            excerpt=self.input("excerpt").value,  # the store keeps its lines (store/text.py)
             critic=value("critic"),
             publication=value("publication"),
             date=value("date"),
@@ -155,6 +175,7 @@ class ReviewForm(VerticalScroll, can_focus=False):
             first = first or "excerpt"
         if first:
             focus_now(self.input(first))
+        self.call_after_refresh(self._show_focused)  # the reasons take room: keep the field in sight
 
     def _set_error(self, name: str, reason: str | None) -> None:
         widget, note = self.input(name), self.note(name)
@@ -186,13 +207,25 @@ class ReviewForm(VerticalScroll, can_focus=False):
         note.add_class(f"tone-{cls.value}")
         note.update(Content.assemble("= ", (f"{score} · {cls.value}", "bold")))
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # The field being typed into is marked in words too, not only by the cursor.
         for name, label in FIELDS:
             current = self.input(name).has_focus or self.input(name) is self.screen.focused
             widget = self.query_one(f"#label-{name}", Label)
             widget.update(f"› {label}" if current else f"  {label}")
             widget.set_class(current, "-current")
+        # Once laid out (the form may just have opened): the focused field is always in sight.
+        self.call_after_refresh(self._show_focused)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        focused = self.screen.focused
+        if isinstance(focused, Widget) and self in focused.ancestors:
+            # Its row (label, field and the note beside it), from its top if it is taller than the form.
+            row = focused.parent if isinstance(focused.parent, Horizontal) else focused
+            self.scroll_to_widget(row, animate=False)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -202,13 +235,10 @@ class ReviewForm(VerticalScroll, can_focus=False):
         if name == "grade":
             self._preview_grade(event.value)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "input-excerpt":
-            self.action_save()
-        else:
-            self.action_next_field()
+    @on(TextArea.Changed)
+    def _excerpt_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.has_class("-error"):
+            self._set_error("excerpt", None)
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -220,15 +250,30 @@ class ReviewForm(VerticalScroll, can_focus=False):
                 return index
         return -1
 
+    def _move(self, step: int) -> None:
+        focus_now(self.input(FIELDS[(self._focused_index() + step) % len(FIELDS)][0]))
+
     def action_next_field(self) -> None:
-        focus_now(self.input(FIELDS[(self._focused_index() + 1) % len(FIELDS)][0]))
+        after_keys_land(self, lambda: self._move(1))
 
     def action_previous_field(self) -> None:
-        focus_now(self.input(FIELDS[(self._focused_index() - 1) % len(FIELDS)][0]))
+        after_keys_land(self, lambda: self._move(-1))
+
+    def action_enter_field(self) -> None:
+        after_keys_land(self, lambda: self._move(1))
 
     def action_save(self) -> None:
+        # The draft is read once the keys typed before ctrl+s are in their fields.
+        after_keys_land(self, self._save)
+
+    def _save(self) -> None:
         if self.film_id is not None:
             self.post_message(ReviewSubmitted(self.film_id, self.draft, self.review_id))
 
     def action_cancel(self) -> None:
-        self.post_message(ReviewFormClosed())
+        after_keys_land(self, lambda: self.post_message(ReviewFormClosed()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_field" and isinstance(self.screen.focused, ExcerptArea):
+            return False  # enter is a line break in the excerpt
+        return True

@@ -84,12 +84,11 @@ class ReviewList(RowList[Review]):
 
     def row_cells(self, row: Review, width: int) -> list[Cell]:
         score, critic, publication, date, grade, excerpt = self._widths(width)
-        tone = self.get_component_rich_style(TONE_CLASSES[review_class(row.score)], partial=True)
+        tone = TONE_CLASSES[review_class(row.score)]
         if row.critic:
             critic_cell = Cell(one_line(row.critic), critic)
         else:
-            muted = self.get_component_rich_style("review-list--uncredited", partial=True)
-            critic_cell = Cell(UNCREDITED, critic, style=muted)
+            critic_cell = Cell(UNCREDITED, critic, style="review-list--uncredited")
         return [
             Cell("–" if row.score is None else str(row.score), score, "right", style=tone),
             critic_cell,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -60,8 +61,15 @@ class ReviewDetail(Static):
         self.update(review_heading(review) + Content("\n") + block(review.excerpt))
 
 
+# Rows the list keeps while the form is open (its header and the highlighted review).
+LIST_ROWS_EDITING = 2
+
+
 class ReviewsPane(Vertical):
-    """Holds the list, the detail and the form; the screen decides what fills them."""
+    """Holds the list, the detail and the form; the screen decides what fills them. On a terminal
+    too short for the form beside the other panes, the screen gives the pane the whole screen."""
+
+    ALLOW_MAXIMIZE = True
 
     DEFAULT_CSS = """
     ReviewsPane {
@@ -93,6 +101,11 @@ class ReviewsPane(Vertical):
     @property
     def editing(self) -> bool:
         return self.has_class("-editing")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The form grows with its text and notes, but never over the list's rows: a form taller
+        # than what is left would run past the pane's edge, where its last fields cannot be seen.
+        self.form.styles.max_height = max(1, self.content_size.height - LIST_ROWS_EDITING)
 
     def open_form(self) -> ReviewForm:
         self.add_class("-editing")

@@ -15,17 +15,20 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.plain import fit
+from tui.widgets.tones import legible
 
 RowT = TypeVar("RowT")
 
 
 class Cell(NamedTuple):
-    """One column of one row: plain text (never markup), its width, alignment and style."""
+    """One column of one row: plain text (never markup), its width, alignment, and the component
+    class it is drawn with (resolved on the row's own background, so `auto` colours and alpha work
+    on the cursor row too)."""
 
     text: str
     width: int
     align: str = "left"
-    style: Style | None = None
+    style: str | None = None
 
 
 class RowList(ScrollView, Generic[RowT], can_focus=True):
@@ -135,9 +138,10 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         after = self.current
         if (before is None) != (after is None):
             self.refresh_bindings()  # actions on "the current row" come and go (the footer is costly)
-        if announce and (before is None) != (after is None) or (
+        moved = (before is None) != (after is None) or (
             before is not None and after is not None and self.key_of(before) != self.key_of(after)
-        ):
+        )
+        if announce and moved:
             self.cursor_moved(after)
 
     def move_cursor(self, index: int, *, announce: bool = True) -> None:
@@ -224,13 +228,11 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         width = self.scrollable_content_region.width
         base = self.get_visual_style().rich_style  # cached, unlike .rich_style (which walks the DOM)
         if y == 0:
-            header = self.get_visual_style("row-list--header").rich_style
-            return self._strip(self.header_cells(width), width, header)
+            return self._strip(self.header_cells(width), width, ("row-list--header",))
         index = round(self.scroll_offset.y) + y - 1
         if not self._rows:
             if y == 1:
-                empty = self.get_visual_style("row-list--empty").rich_style
-                return self._strip([Cell(self.empty_text, width)], width, empty)
+                return self._strip([Cell(self.empty_text, width)], width, ("row-list--empty",))
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)
@@ -239,13 +241,23 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         key = (self.key_of(row), width, on_cursor, self._pseudo_classes_cache_key, self.app.theme)
         strip = self._drawn.get(key)
         if strip is None:
-            style = self.get_visual_style("row-list--cursor").rich_style if on_cursor else base
-            strip = self._strip(self.row_cells(row, width), width, style)
+            strip = self._strip(self.row_cells(row, width), width, ("row-list--cursor",) if on_cursor else ())
             self._drawn[key] = strip
         return strip
 
-    @staticmethod
-    def _strip(cells: list[Cell], width: int, base: Style) -> Strip:
+    def _cell_style(self, name: str, row_classes: tuple[str, ...], base: Style) -> Style:
+        """A cell's component class over its row: a class with a background of its own (a badge)
+        keeps its colours on the cursor row too; one without is resolved on the row's background."""
+        own_background = self.get_component_styles(name).has_rule("background")
+        resolved = self.get_visual_style(*(() if own_background else row_classes), name).rich_style
+        return legible(base + resolved)
+
+    def _strip(self, cells: list[Cell], width: int, row_classes: tuple[str, ...]) -> Strip:
+        """One line of cells; row_classes style the whole line (the header, the cursor), and each
+        cell's own component class is resolved on top of them."""
+        # get_visual_style (not .rich_style, which walks the DOM) is cached, and resolves `auto`
+        # colours and alpha against the real background.
+        base = legible(self.get_visual_style(*row_classes).rich_style)
         segments: list[Segment] = []
         used = 0
         for number, cell in enumerate(cells):
@@ -257,7 +269,7 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
             cell_width = min(cell.width, width - used)
             if cell_width <= 0:
                 break
-            style = base + cell.style if cell.style is not None else base
+            style = base if cell.style is None else self._cell_style(cell.style, row_classes, base)
             segments.append(Segment(fit(cell.text, cell_width, align=cell.align), style))
             used += cell_width
         if used < width:

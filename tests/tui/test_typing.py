@@ -1,0 +1,384 @@
+"""Typing at any speed, with Pilot: keys sent in one burst (as a terminal delivers them when the app
+is busy, a fast typist types, or a macro plays) land where they would have landed one by one, in
+order, none lost; the filter bars hold exactly what was typed; the excerpt is a multi-line editor;
+the form stays visible on small terminals.
+
+Pilot's press() waits for the app to go idle after every key, so it never makes a burst: here the
+keys of a burst go to the driver back to back (`burst`), and the test waits once, afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import unicodedata
+
+import pytest
+from textual import events
+from textual.keys import _character_to_key, _get_unicode_name_from_key
+from textual.widgets import Input, TextArea
+
+from store.domain import ReviewDraft
+from store.text import clean_paragraphs
+from tests.fixed_store import FIXED_TODAY, browser, type_text
+from tui.messages import CriticFilterChanged, FilmChosen
+from tui.screens.browser import BrowserScreen, CriticTyped
+
+
+class Key(str):
+    """A key by its name (tab, enter, ...), not literal text."""
+
+
+TAB, SHIFT_TAB, ENTER, ESCAPE = Key("tab"), Key("shift+tab"), Key("enter"), Key("escape")
+RIGHT, LEFT, BACKSPACE, CTRL_S = Key("right"), Key("left"), Key("backspace"), Key("ctrl+s")
+
+
+def key_event(name: str) -> events.Key:
+    """A named key as the driver sends it (the character as Pilot works it out)."""
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(name))
+    except KeyError:
+        char = name if len(name) == 1 else None
+    return events.Key(name, char)
+
+
+def key_events(*parts: str) -> list[events.Key]:
+    """Literal text (every character a key) and Key names, in order."""
+    out: list[events.Key] = []
+    for part in parts:
+        if isinstance(part, Key):
+            out.append(key_event(str(part)))
+        else:
+            out.extend(events.Key(c if c.isalnum() else _character_to_key(c), c) for c in part)
+    return out
+
+
+def burst(app, *parts: str) -> None:
+    """Every key at once, as the terminal driver posts them, nothing awaited in between."""
+    for event in key_events(*parts):
+        app._driver.send_message(event)
+
+
+async def settle(pilot, condition=None, timeout: float = 5.0) -> None:
+    """Wait until the app has worked through the burst (and condition holds, if given)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.02)
+        if condition is None or condition():
+            break
+    for _ in range(3):
+        await pilot.pause()
+
+
+def slow_lists(monkeypatch, seconds: float = 0.03) -> None:
+    """Every refilter as slow as a 200,000-review store's, so keys pile up behind it."""
+    reload_films = BrowserScreen.reload_films
+
+    def slow(self):
+        time.sleep(seconds)
+        reload_films(self)
+
+    monkeypatch.setattr(BrowserScreen, "reload_films", slow)
+
+
+def form_values(app) -> dict[str, str]:
+    form = app.browser.reviews_pane.form
+    return {name: form.input(name).value for name in ("critic", "publication", "date", "grade", "excerpt")}
+
+
+def focused_field(app) -> str | None:
+    focused = app.focused
+    if isinstance(focused, (Input, TextArea)) and (focused.id or "").startswith("input-"):
+        return focused.id.removeprefix("input-")
+    return None
+
+
+def added_reviews(store, film_id: int, before: set[int]):
+    return [review for review in store.reviews(film_id) if review.id not in before]
+
+
+# -- 1. the bars hold exactly what was typed ----------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["vikram ab", "noel murray", "zoe b"])
+async def test_the_critic_bar_holds_exactly_what_was_typed_in_a_burst(app, typed):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        burst(app, typed)
+        await settle(pilot, lambda: app.browser.critic_query == typed)
+        assert app.browser.critic_bar.value == typed
+        assert app.browser.critic_query == typed
+
+
+@pytest.mark.parametrize("typed", ["ghost", "salt lines", "the b"])
+async def test_the_title_bar_holds_exactly_what_was_typed_in_a_burst(app, typed):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        burst(app, typed)
+        await settle(pilot, lambda: app.browser.title_query == typed)
+        assert app.browser.title_bar.value == typed
+        assert app.browser.title_query == typed
+
+
+@pytest.mark.parametrize("bar_key, typed", [("c", "noel murray"), ("slash", "dead reckoning")])
+@pytest.mark.parametrize("keys_at_a_time, gap", [(1, 0.005), (2, 0.01), (3, 0.02)])
+async def test_a_slow_store_lags_the_lists_never_the_bar(app, monkeypatch, bar_key, typed, keys_at_a_time, gap):
+    slow_lists(monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(bar_key)
+        bar = app.browser.critic_bar if bar_key == "c" else app.browser.title_bar
+        for start in range(0, len(typed), keys_at_a_time):  # keys come quicker than the lists refilter
+            burst(app, typed[start:start + keys_at_a_time])
+            await asyncio.sleep(gap)
+            assert typed.startswith(bar.value)  # the bar shows what was typed so far, never older text
+        await settle(pilot, lambda: app.browser.critic_query + app.browser.title_query == typed)
+        assert bar.value == typed
+        assert app.browser.critic_query + app.browser.title_query == typed
+
+
+async def test_filters_set_elsewhere_still_show_in_their_bar(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.browser
+        screen.post_message(CriticFilterChanged("Noel Murray"))  # as the palette does
+        await settle(pilot)
+        assert screen.critic_bar.value == "Noel Murray" and screen.critic_query == "Noel Murray"
+        # A film the filter hides, chosen in the palette: the filter goes, and so does its text.
+        hidden = store_film_id(app, "Bellwether Junction")
+        screen.post_message(FilmChosen(hidden, focus_reviews=True))
+        await settle(pilot)
+        assert screen.critic_query == "" and screen.critic_bar.value == ""
+        await pilot.press("c")
+        await type_text(pilot, "murray")
+        await pilot.press("enter", "escape")  # escape in the lists drops the kept filter
+        await settle(pilot)
+        assert screen.critic_query == "" and screen.critic_bar.value == ""
+        # A change typed before the filter was last set elsewhere is out of date when it arrives.
+        screen.post_message(CriticTyped("typed before", screen.critic_bar.generation - 1))
+        await settle(pilot)
+        assert screen.critic_query == "" and screen.critic_bar.value == ""
+
+
+def store_film_id(app, title: str) -> int:
+    return app.repository.films(title=title)[0].film.id
+
+
+# -- 2. keys typed ahead land where they would have landed one by one ----------------------------
+
+
+def state(app) -> dict:
+    """What a person sees and where the next key goes."""
+    screen = app.browser
+    focused = app.focused
+    return {
+        "focused": focused_field(app) or (focused.id if focused is not None else None),
+        "critic bar": (screen.critic_bar.value, screen.critic_bar.has_class("-open"), screen.critic_query),
+        "title bar": (screen.title_bar.value, screen.title_bar.has_class("-open"), screen.title_query),
+        "film": (screen.films.cursor, screen.selected_film, screen.film_sort),
+        "review": (screen.reviews.cursor, screen.review_sort),
+        "form": (screen.reviews_pane.editing, form_values(app) if screen.reviews_pane.editing else None),
+    }
+
+
+async def one_by_one(store, *parts: str) -> dict:
+    """The state the keys leave when pressed one at a time, each handled before the next."""
+    app = browser(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for event in key_events(*parts):
+            await pilot.press(event.key)
+        await settle(pilot)
+        return state(app)
+
+
+async def at_once(app, pilot, *parts: str, until=None) -> dict:
+    """The state the same keys leave when they all arrive together."""
+    await settle(pilot)
+    burst(app, *parts)
+    await settle(pilot, until)
+    await settle(pilot)
+    return state(app)
+
+
+BURSTS = {
+    "c then a name": ("c", "salt"),
+    "slash then a title": ("/", "salt"),
+    "completion then tab in the form": ("a", "anit", RIGHT, TAB, "the new", RIGHT, TAB, "2"),
+    "completion then enter in the bar, then a list key": ("c", "den", RIGHT, ENTER, "j"),
+    "c, / and e typed inside fields": ("a", "cat/ace", TAB, "e/u a", ESCAPE, "c", "c/a e"),
+    "c, /, a, e and u in the excerpt": ("a", SHIFT_TAB, "a cue/eu", ENTER, ENTER, "c/a", SHIFT_TAB, "u"),
+    "corrections": ("a", "Tesx", BACKSPACE, "t", TAB, "abc", LEFT, "x"),
+    "enter in the bar then a list key": ("c", "murray", ENTER, "j"),
+    "escape in the bar then a list key": ("c", "murray", ESCAPE, "j"),
+    "a list key before c": ("s", "c", "noel"),
+    "escape in the form, then a again": ("a", "xyz", ESCAPE, "a", "q"),
+    "tab between panes, then e": ("j", TAB, TAB, "j", "e"),
+    "enter on a film, then e": ("j", ENTER, "j", "e", "Edited", TAB),
+    "shift+tab out of the films": ("k", SHIFT_TAB, "j", TAB, "j"),
+}
+
+
+@pytest.mark.parametrize("keys", list(BURSTS.values()), ids=list(BURSTS))
+async def test_keys_typed_at_once_land_where_they_land_one_by_one(store, keys):
+    expected = await one_by_one(store, *keys)
+    app = browser(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await at_once(app, pilot, *keys, until=lambda: state(app) == expected) == expected
+
+
+async def test_the_bursts_above_mean_what_they_say(store):
+    """The one-by-one outcomes the comparison relies on, spelled out for a few of them."""
+    critic = await one_by_one(store, *BURSTS["completion then tab in the form"])
+    assert critic["form"][1]["critic"] == "Anita Gates"
+    assert critic["form"][1]["publication"] == "The New York Times"
+    assert critic["form"][1]["date"].endswith("2") and critic["focused"] == "date"
+    fields = await one_by_one(store, *BURSTS["c, / and e typed inside fields"])
+    assert fields["critic bar"] == ("c/a e", True, "c/a e") and not fields["form"][0]
+    excerpt = await one_by_one(store, *BURSTS["c, /, a, e and u in the excerpt"])
+    assert excerpt["form"][1]["excerpt"] == "a cue/eu\n\nc/a" and excerpt["form"][1]["grade"] == "u"
+    fixed = await one_by_one(store, *BURSTS["corrections"])
+    assert (fixed["form"][1]["critic"], fixed["form"][1]["publication"]) == ("Test", "abxc")
+    kept = await one_by_one(store, *BURSTS["enter in the bar then a list key"])
+    assert kept["critic bar"] == ("murray", False, "murray") and kept["focused"] == "films"
+    again = await one_by_one(store, *BURSTS["escape in the form, then a again"])
+    assert again["form"] == (True, {"critic": "q", "publication": "", "date": FIXED_TODAY.isoformat(),
+                                    "grade": "", "excerpt": ""})
+    edit = await one_by_one(store, *BURSTS["tab between panes, then e"])
+    assert edit["form"][1]["critic"] == "Zoë Brandt" and edit["focused"] == "critic"
+
+
+async def test_a_name_tab_and_another_name_typed_at_once_fill_two_fields(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await at_once(app, pilot, "a", "Burst Typist", TAB, "Burst Weekly",
+                      until=lambda: form_values(app)["publication"] == "Burst Weekly")
+        values = form_values(app)
+        assert (values["critic"], values["publication"]) == ("Burst Typist", "Burst Weekly")
+        assert focused_field(app) == "publication"
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["quick store", "slow store"])
+async def test_a_whole_review_typed_and_saved_at_once(app, store, monkeypatch, slow):
+    if slow:
+        slow_lists(monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "j", "j")  # Pusher
+        film_id = app.browser.selected_film
+        before = {review.id for review in store.reviews(film_id)}
+        await at_once(app, pilot, "a", "Test Critic", TAB, TAB, TAB, "B", TAB, "Scale", ENTER, "Second line.",
+                      CTRL_S, "k", until=lambda: not app.browser.reviews_pane.editing)
+        (added,) = added_reviews(store, film_id, before)
+        assert (added.critic, added.publication, added.date, added.grade, added.excerpt) == (
+            "Test Critic", None, FIXED_TODAY.isoformat(), "B", "Scale\nSecond line."
+        )
+        # The key after ctrl+s went to the reviews list, where the saved review had been highlighted.
+        assert app.focused is app.browser.reviews
+        assert app.browser.reviews.current.id != added.id
+        assert app.browser.reviews.cursor == len(app.browser.reviews.rows) - 2
+
+
+# -- 3. the excerpt is a multi-line editor -----------------------------------------------------------
+
+
+def test_clean_paragraphs_keeps_one_blank_line_between_paragraphs():
+    assert clean_paragraphs("\n\n  First. \n\n\n \t \nSecond.\x1b[2J\n\n") == "First.\n\nSecond.[2J"
+    assert clean_paragraphs("a\r\n\r\nb\x0c\x0cc") == "a\n\nb\n\nc"
+    assert clean_paragraphs("one\ntwo") == "one\ntwo"
+    assert clean_paragraphs(" \n \n") == ""
+    assert clean_paragraphs(None) == ""
+    text = "a\n\n\n\nb\n \nc"
+    assert clean_paragraphs(clean_paragraphs(text)) == clean_paragraphs(text) == "a\n\nb\n\nc"
+
+
+async def test_appending_to_a_two_paragraph_excerpt_keeps_its_line_breaks(app, store):
+    first = store.reviews(store_film_id(app, "Dead Reckoning Mall"))[0]
+    store.edit_review(first.id, ReviewDraft("First paragraph.\n\nSecond paragraph.", first.critic,
+                                            first.publication, first.date, first.grade))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "j", "enter", "e", "shift+tab")
+        form = app.browser.reviews_pane.form
+        assert focused_field(app) == "excerpt"
+        assert form.input("excerpt").value == "First paragraph.\n\nSecond paragraph."
+        await type_text(pilot, " Third.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert store.review(first.id).excerpt == "First paragraph.\n\nSecond paragraph. Third."
+
+
+async def test_enter_in_the_excerpt_starts_a_line_tab_leaves_it_and_ctrl_s_saves(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        film_id = app.browser.selected_film
+        before = {review.id for review in store.reviews(film_id)}
+        await pilot.press("a", "shift+tab")
+        assert focused_field(app) == "excerpt"
+        await type_text(pilot, "One.")
+        await pilot.press("enter", "enter")
+        await type_text(pilot, "Two.")
+        await pilot.press("tab")
+        assert focused_field(app) == "critic"  # tab moves on, it is not typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (added,) = added_reviews(store, film_id, before)
+        assert added.excerpt == "One.\n\nTwo."
+
+
+# -- 4. small terminals --------------------------------------------------------------------------------
+
+
+def assert_fully_visible(app, widget) -> None:
+    """The widget is on screen whole: not clipped by a scrolled container nor off the screen."""
+    geometry = app.screen.find_widget(widget)
+    region = geometry.region
+    assert region.height > 0 and region.width > 0, f"{widget} has no room"
+    assert geometry.clip.contains_region(region), f"{widget} at {region} is clipped to {geometry.clip}"
+    assert app.screen.region.contains_region(region), f"{widget} at {region} is off the screen"
+
+
+async def visit_every_field(pilot, app) -> list[str]:
+    seen = []
+    for _ in range(5):
+        await settle(pilot)
+        seen.append(focused_field(app))
+        assert_fully_visible(app, app.focused)
+        await pilot.press("tab")
+    return seen
+
+
+async def test_the_form_can_be_seen_and_typed_into_at_60x15(app, store):
+    async with app.run_test(size=(60, 15)) as pilot:
+        await pilot.press("j", "j", "j")
+        film_id = app.browser.selected_film
+        before = {review.id for review in store.reviews(film_id)}
+        await pilot.press("a")
+        await settle(pilot)
+        assert_fully_visible(app, app.browser.reviews_pane.form)
+        assert await visit_every_field(pilot, app) == ["critic", "publication", "date", "grade", "excerpt"]
+        await type_text(pilot, "Small Screen")
+        await pilot.press("tab", "tab", "tab", "tab")
+        await type_text(pilot, "Seen and typed.")
+        assert_fully_visible(app, app.focused)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (added,) = added_reviews(store, film_id, before)
+        assert (added.critic, added.excerpt) == ("Small Screen", "Seen and typed.")
+        assert not app.browser.reviews_pane.editing
+        assert_fully_visible(app, app.browser.reviews)
+
+
+async def test_the_focused_field_is_scrolled_into_view_at_80x24(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "shift+tab")
+        await type_text(pilot, "A first paragraph that is long enough to wrap over more than one line of the form.")
+        await pilot.press("enter", "enter")
+        await type_text(pilot, "A second one.")
+        form = app.browser.reviews_pane.form
+        form.input("date").value = "2024-02-30"
+        form.input("grade").value = "great"
+        await pilot.press("ctrl+s")  # errors under the fields: the form is taller than its room
+        await settle(pilot)
+        assert app.browser.reviews_pane.editing
+        assert form.virtual_size.height > form.scrollable_content_region.height
+        assert_fully_visible(app, app.focused)
+        assert await visit_every_field(pilot, app) == ["date", "grade", "excerpt", "critic", "publication"]
+        for _ in range(5):
+            await pilot.press("shift+tab")
+            await settle(pilot)
+            assert_fully_visible(app, app.focused)
