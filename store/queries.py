@@ -48,13 +48,15 @@ class Queries:
         *,
         critic: str | None = None,
         title: str | None = None,
+        critic_exact: bool = False,
     ) -> FilmList:
-        """Films in the given order; critic and title narrow them (case- and accent-insensitive)."""
+        """Films in the given order; critic and title narrow them (case- and accent-insensitive;
+        critic_exact: the critic named exactly so, and no other)."""
         index = self._index
         order = index.order(sort)
         wanted: set[int] | dict[int, int] | None = None
         if critic and critic.strip():
-            names = self.matching_critics(critic)
+            names = self.matching_critics(critic, exact=critic_exact)
             if len(names) == 1:
                 wanted = index.critic_films[names[0]]  # its keys are the films: no copy needed
             else:
@@ -69,13 +71,18 @@ class Queries:
         return FilmList(ids, self.summary)
 
     def reviews(
-        self, film_id: int, sort: ReviewSort = ReviewSort.PAGE, *, critic: str | None = None
+        self,
+        film_id: int,
+        sort: ReviewSort = ReviewSort.PAGE,
+        *,
+        critic: str | None = None,
+        critic_exact: bool = False,
     ) -> list[Review]:
         """A film's reviews (page order unless sorted); critic narrows them like the film filter."""
         self.film(film_id)
         selected = list(self._index.reviews(film_id))
         if critic and critic.strip():
-            names = set(self.matching_critics(critic))
+            names = set(self.matching_critics(critic, exact=critic_exact))
             selected = [r for r in selected if r.critic in names]
         return sort_reviews(selected, sort)
 
@@ -90,8 +97,11 @@ class Queries:
         folds = self._index.critic_folds
         return sorted(self._index.critic_films, key=lambda name: (folds[name], name))
 
-    def matching_critics(self, query: str) -> list[str]:
-        """Critics whose name contains query, ignoring case and accents."""
+    def matching_critics(self, query: str, *, exact: bool = False) -> list[str]:
+        """Critics whose name contains query, ignoring case and accents (exact: the critic whose
+        name is query, as written)."""
+        if exact:
+            return [query] if query in self._index.critic_folds else []
         needle = fold(query.strip())
         if not needle:
             return []
@@ -105,9 +115,9 @@ class Queries:
         names = set(self._index.publication_counts) | set(self._index.weights)
         return [Publication(name, self.weight_of(name)) for name in sorted(names, key=fold)]
 
-    def critic_profile(self, query: str) -> CriticProfile | None:
+    def critic_profile(self, query: str, *, exact: bool = False) -> CriticProfile | None:
         """How the critics matching query score against each film's Metascore."""
-        names = self.matching_critics(query)
+        names = self.matching_critics(query, exact=exact)
         if not names:
             return None
         exact = [name for name in names if fold(name) == fold(query.strip())]

@@ -43,6 +43,10 @@ class FilmList(Sequence[FilmSummary]):
             return [self._summary(i) for i in self.ids[index]]
         return self._summary(self.ids[index])
 
+    def reversed(self) -> FilmList:
+        """The same films the other way round (a new list of ids: the index's orders are shared)."""
+        return FilmList(self.ids[::-1], self._summary)
+
     def index_of(self, film_id: int) -> int | None:
         """Where a film stands in this list, or None."""
         try:

@@ -27,6 +27,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("g / home, G / end", "first, last row"),
             ("pgup / pgdn", "a page up, down"),
             ("s", "cycle the sort of the focused pane"),
+            ("S", "reverse the order of the focused pane (▲ or ▼)"),
         ),
     ),
     (
@@ -43,6 +44,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("e", "edit the highlighted review (inline form)"),
             ("d", "delete the highlighted review (asks first)"),
             ("s", "sort by page order, score, critic, publication, date"),
+            ("C", "filter by exactly the highlighted review's critic"),
         ),
     ),
     (

@@ -25,6 +25,11 @@ class CriticFilterChanged(Message):
 
 
 @dataclass
+class ExactCriticChosen(CriticFilterChanged):
+    """Filter by the critic named exactly query, and no other (C on a review)."""
+
+
+@dataclass
 class TitleFilterChanged(Message):
     """Show only films whose title matches this text; empty text clears the search."""
 
@@ -34,6 +39,13 @@ class TitleFilterChanged(Message):
 @dataclass
 class SortCycled(Message):
     """Move the named pane ("films" or "reviews") to its next sort order."""
+
+    pane: str
+
+
+@dataclass
+class SortReversed(Message):
+    """List the named pane ("films" or "reviews") the other way round, in the same sort."""
 
     pane: str
 
@@ -57,6 +69,13 @@ class ReviewSubmitted(Message):
 @dataclass
 class ReviewFormClosed(Message):
     """The inline form was cancelled."""
+
+
+@dataclass
+class ReviewCriticRequested(Message):
+    """Filter by exactly this review's critic (C on a review)."""
+
+    review_id: int
 
 
 @dataclass

@@ -19,6 +19,11 @@ _SPACES = re.compile(r" {2,}")
 ELLIPSIS = "…"
 
 
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: "1 film", "2 films", "0 films"."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
 def one_line(value: str | None) -> str:
     """Text for a one-line row: line breaks become single spaces, control characters go."""
     if not value:

@@ -10,7 +10,7 @@ from textual.content import Content
 
 from store.views import FilmSort
 from tui.messages import CriticFilterChanged, FilmChosen, PublicationWeightChanged
-from tui.plain import highlighted, one_line
+from tui.plain import counted, highlighted, one_line
 
 if TYPE_CHECKING:
     from store.repository import Repository
@@ -53,7 +53,7 @@ class FilmCommands(_BrowserProvider):
             (
                 f"Film: {one_line(summary.film.label)}",
                 partial(self.screen.post_message, FilmChosen(summary.film.id, focus_reviews=True)),
-                f"{summary.reviews} reviews · Metascore {summary.metascore if summary.metascore is not None else 'tbd'}",
+                f"{counted(summary.reviews, 'review')} · Metascore {summary.metascore if summary.metascore is not None else 'tbd'}",
             )
             for summary in films
         ]

@@ -35,6 +35,9 @@ REVIEW_SORTS = {
     ReviewSort.PUBLICATION: "publication",
     ReviewSort.DATE: "date",
 }
+# Which sorts put the largest first by default (the others: A to Z, oldest or first on the page first).
+DESCENDING = {FilmSort.METASCORE, FilmSort.YEAR, FilmSort.REVIEWS, ReviewSort.SCORE, ReviewSort.DATE}
+NO_CRITIC = "Uncredited: this review has no critic."
 HIDDEN_BY_CRITIC_FILTER = " (hidden by the critic filter)"
 
 SortT = TypeVar("SortT", FilmSort, ReviewSort)
@@ -43,6 +46,11 @@ SortT = TypeVar("SortT", FilmSort, ReviewSort)
 def next_in(order: dict[SortT, str], current: SortT) -> SortT:
     sorts = list(order)
     return sorts[(sorts.index(current) + 1) % len(sorts)]
+
+
+def sort_label(order: dict[SortT, str], sort: SortT, descending: bool) -> str:
+    """How a pane names its order: "by title ↑", "by score ↓"."""
+    return f"by {order[sort]} {'↓' if descending else '↑'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,10 @@ class BrowserSession:
         self.today = today  # a review dated more than a day after it is refused
         self.film_sort = FilmSort.TITLE
         self.review_sort = ReviewSort.PAGE
+        self.films_reversed = False  # S: the sort's own order, the other way round
+        self.reviews_reversed = False
         self.critic_query = ""
+        self.critic_exact = False  # the critic filter is one critic's whole name (C on a review)
         self.title_query = ""
         self.selected_film: int | None = None
         self.history = UndoHistory(undo_limit)
@@ -108,19 +119,56 @@ class BrowserSession:
         """The critic filter narrows the lists (blank text does not): the summary shows a profile."""
         return bool(self.critic_query.strip())
 
-    def set_critic_query(self, query: str) -> None:
+    def set_critic_query(self, query: str, *, exact: bool = False) -> None:
+        """Filter by critics whose names contain query (exact: by the critic named exactly query)."""
         self.critic_query = query
+        self.critic_exact = exact and bool(query)
+
+    def filter_by_critic_of(self, review: Review) -> str | None:
+        """C on a review: filter by exactly its critic. The status message when it cannot (an
+        uncredited review); None when the filter is set."""
+        if not review.critic:
+            return NO_CRITIC
+        self.set_critic_query(review.critic, exact=True)
+        return None
 
     def set_title_query(self, query: str) -> None:
         self.title_query = query
 
     def cycle_film_sort(self) -> FilmSort:
+        """The next film sort, in its own direction."""
         self.film_sort = next_in(FILM_SORTS, self.film_sort)
+        self.films_reversed = False
         return self.film_sort
 
     def cycle_review_sort(self) -> ReviewSort:
+        """The next review sort, in its own direction."""
         self.review_sort = next_in(REVIEW_SORTS, self.review_sort)
+        self.reviews_reversed = False
         return self.review_sort
+
+    def reverse_film_sort(self) -> None:
+        self.films_reversed = not self.films_reversed
+
+    def reverse_review_sort(self) -> None:
+        self.reviews_reversed = not self.reviews_reversed
+
+    @property
+    def films_descending(self) -> bool:
+        """Whether the films are listed largest (or last) first, as the header's arrow shows."""
+        return (self.film_sort in DESCENDING) != self.films_reversed
+
+    @property
+    def reviews_descending(self) -> bool:
+        return (self.review_sort in DESCENDING) != self.reviews_reversed
+
+    @property
+    def film_sort_label(self) -> str:
+        return sort_label(FILM_SORTS, self.film_sort, self.films_descending)
+
+    @property
+    def review_sort_label(self) -> str:
+        return sort_label(REVIEW_SORTS, self.review_sort, self.reviews_descending)
 
     # -- what is listed ---------------------------------------------------------------------
 
@@ -131,13 +179,24 @@ class BrowserSession:
         return self._listed
 
     def _listing(self) -> FilmList:
-        return self._store.films(self.film_sort, critic=self.critic_query or None, title=self.title_query or None)
+        listing = self._store.films(
+            self.film_sort,
+            critic=self.critic_query or None,
+            title=self.title_query or None,
+            critic_exact=self.critic_exact,
+        )
+        return listing.reversed() if self.films_reversed else listing
 
     def reviews(self) -> list[Review]:
         """The selected film's reviews in the review sort, narrowed by the critic filter."""
         if self.selected_film is None:
             return []
-        return self._store.reviews(self.selected_film, self.review_sort, critic=self.critic_query or None)
+        reviews = self._store.reviews(
+            self.selected_film, self.review_sort, critic=self.critic_query or None, critic_exact=self.critic_exact
+        )
+        if self.reviews_reversed:
+            reviews.reverse()
+        return reviews
 
     def choose_film(self, film_id: int) -> bool:
         """A film chosen where the lists do not show it (the command palette) drops the filters that
@@ -145,6 +204,7 @@ class BrowserSession:
         if self._listed is not None and self._listed.index_of(film_id) is not None:
             return False
         self.critic_query = self.title_query = ""
+        self.critic_exact = False
         return True
 
     def select_film(self, film_id: int) -> FilmSummary:
@@ -236,7 +296,7 @@ class BrowserSession:
         """Whether the lists show this review: its film among the films, it among the film's reviews."""
         if self._listing().index_of(review.film_id) is None:
             return False
-        reviews = self._store.reviews(review.film_id, critic=self.critic_query or None)
+        reviews = self._store.reviews(review.film_id, critic=self.critic_query or None, critic_exact=self.critic_exact)
         return any(listed.id == review.id for listed in reviews)
 
     def set_publication_weight(self, publication: str, weight: float) -> Publication:

@@ -406,3 +406,83 @@ def test_a_review_dated_more_than_a_day_after_today_is_refused_and_changes_nothi
             session.save(film, None, ReviewDraft("From the future.", "Time Traveller", None, "2024-05-03", "B"))
         assert repository.review_count == before and not session.history
         assert session.save(film, None, ReviewDraft("Tomorrow, by the clock abroad.", "X", None, "2024-05-02", "B"))
+
+
+# -- reversing a sort -------------------------------------------------------------------------------
+
+
+def test_reversing_the_film_sort_lists_the_same_films_the_other_way_round(session):
+    by_title = titles(session)
+    assert session.film_sort_label == "by title ↑"
+    session.reverse_film_sort()
+    assert titles(session) == by_title[::-1]
+    assert session.films_descending
+    assert session.film_sort_label == "by title ↓"
+
+
+def test_a_new_film_sort_starts_in_its_own_direction(session):
+    session.reverse_film_sort()
+    session.cycle_film_sort()
+    assert session.film_sort is FilmSort.METASCORE
+    assert not session.films_reversed
+    assert session.films_descending  # the highest Metascore first, as before
+    assert session.film_sort_label == "by Metascore ↓"
+    by_metascore = titles(session)
+    session.reverse_film_sort()
+    assert titles(session) == by_metascore[::-1]
+    assert session.film_sort_label == "by Metascore ↑"
+
+
+def test_reversing_the_review_sort_reverses_the_reviews_and_leaves_the_films(session):
+    showing(session, "Salt Lines")
+    session.cycle_review_sort()
+    by_score = critics(session)
+    assert session.review_sort_label == "by score ↓"
+    session.reverse_review_sort()
+    assert critics(session) == by_score[::-1]
+    assert session.review_sort_label == "by score ↑"
+    assert not session.films_reversed
+    session.cycle_review_sort()
+    assert not session.reviews_reversed
+    assert session.review_sort_label == "by critic ↑"
+
+
+def test_a_reversed_film_list_still_finds_its_films(session):
+    session.reverse_film_sort()
+    listed = session.films()
+    chosen = film_id(session.repository, "Pusher")
+    assert listed[listed.index_of(chosen)].film.title == "Pusher"
+    assert not session.choose_film(chosen)
+
+
+# -- from a review to its critic --------------------------------------------------------------------
+
+
+def test_filtering_by_a_reviews_critic_matches_exactly_that_name(session):
+    showing(session, "Pusher")
+    murray = next(review for review in session.reviews() if review.critic == "Noel Murray")
+    assert session.filter_by_critic_of(murray) is None
+    assert session.critic_query == "Noel Murray" and session.critic_exact
+    assert titles(session) == ["Dead Reckoning Mall", "Pusher", "Salt Lines", "The Beekeeper's Almanac"]
+    assert critics(session) == ["Noel Murray"]
+
+
+def test_an_exact_critic_filter_is_not_a_part_match(session):
+    session.set_critic_query("Zoë", exact=True)  # nobody is called just "Zoë"
+    assert titles(session) == []
+    session.set_critic_query("Zoë")
+    assert titles(session) == ["Bellwether Junction", "Dead Reckoning Mall", "Salt Lines"]
+    assert not session.critic_exact
+
+
+def test_an_uncredited_review_has_no_critic_to_filter_by(session):
+    showing(session, "Pusher")
+    uncredited = next(review for review in session.reviews() if review.critic is None)
+    assert "this review has no critic" in session.filter_by_critic_of(uncredited)
+    assert session.critic_query == "" and not session.critic_exact
+
+
+def test_clearing_the_critic_filter_drops_exactness(session):
+    session.set_critic_query("Noel Murray", exact=True)
+    session.set_critic_query("")
+    assert not session.critic_exact

@@ -117,7 +117,7 @@ async def test_the_summary_folds_to_a_line_at_60x15(app):
         text = screen_text(app)
         assert "92  Universal acclaim · 5 reviews" in text
         assert "■5 ■0 ■0 ░0" in text
-        assert "based on 5 critics" not in text
+        assert "based on 5 reviews" not in text
 
 
 async def test_the_critic_profile_folds_to_a_line_at_60x15(app):
@@ -135,7 +135,7 @@ async def test_80x24_and_160x48_show_the_whole_gauge_and_the_highlighted_review(
     async with app.run_test(size=size) as pilot:
         await choose(pilot, SALT_LINES)
         text = screen_text(app)
-        assert "based on 5 critics" in text
+        assert "based on 5 reviews" in text
         assert "■ 5 positive" in text or "■5 pos" in text
         assert "White and merciless salt flats." in text  # the detail below the list
         assert review_rows_shown(app) == 5

@@ -169,7 +169,7 @@ async def test_every_theme_keeps_every_character_readable(app, scene):
 
 
 async def test_muted_text_is_dimmer_than_the_text_in_a_dark_theme(app):
-    """Muted text ("based on 5 critics") sits between the text and the background (it was pure white)."""
+    """Muted text ("based on 5 reviews") sits between the text and the background (it was pure white)."""
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("j", "j", "j", "j")  # Salt Lines: five scored reviews
         app.theme = "textual-dark"

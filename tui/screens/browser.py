@@ -24,17 +24,19 @@ from tui.messages import (
     FilmChosen,
     PublicationWeightChanged,
     RefreshRequested,
+    ReviewCriticRequested,
     ReviewDeleteRequested,
     ReviewFormClosed,
     ReviewFormOpened,
     ReviewSubmitted,
     SortCycled,
+    SortReversed,
     TitleFilterChanged,
     UndoRequested,
 )
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
-from tui.session import FILM_SORTS, REVIEW_SORTS, BrowserSession, Outcome
+from tui.session import BrowserSession, Outcome
 from tui.suggest import CriticSuggester
 from tui.widgets.film_list import FilmList
 from tui.widgets.gauge import CriticProfileView, DistributionGauge
@@ -51,6 +53,16 @@ REFRESH_SECONDS = 2.0
 OPENING_TEXT = "Opening the database …"
 PROFILE_DELAY = 0.15  # seconds of no typing before the critic profile is computed
 PROFILE_MAX_CRITICS = 50  # more critics than this match: no combined profile
+
+# The column whose header shows each sort's arrow (page order has none).
+FILM_SORT_COLUMNS = {FilmSort.TITLE: "Title", FilmSort.METASCORE: "MS", FilmSort.YEAR: "Year", FilmSort.REVIEWS: "Revs"}
+REVIEW_SORT_COLUMNS = {
+    ReviewSort.PAGE: None,
+    ReviewSort.SCORE: "",
+    ReviewSort.CRITIC: "Critic",
+    ReviewSort.PUBLICATION: "Publication",
+    ReviewSort.DATE: "Date",
+}
 
 
 class SummaryPane(VerticalScroll):
@@ -98,6 +110,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit_review", "Edit", priority=True),
         Binding("enter", "choose_film", "Reviews", priority=True),
         Binding("u", "undo", "Undo", priority=True),
+        # With nothing to undo, `undo` is greyed in the footer and `u` falls through to this one,
+        # which says so in the status line.
+        Binding("u", "nothing_to_undo", "Undo", show=False, priority=True),
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
@@ -219,15 +234,17 @@ class BrowserScreen(Screen[None]):
 
     # -- drawing what the session lists ---------------------------------------------------------
 
-    def reload_films(self) -> None:
-        """Re-read the films list (filters and sort applied), keeping the selected film if it is listed."""
+    def reload_films(self, *, top: bool = False) -> None:
+        """Re-read the films list (filters and sort applied), keeping the selected film if it is listed
+        (top: the cursor goes to the first film instead, after a new order)."""
         repository = self.repository
         if repository is None:
             return
         rows = self.session.films()
-        self.films.set_rows(rows, keep=self.selected_film, announce=False)
+        self.films.show_sort(FILM_SORT_COLUMNS[self.film_sort], self.session.films_descending)
+        self.films.set_rows(rows, keep=None if top else self.selected_film, announce=False, reset=top)
         pane = self.query_one("#films-pane")
-        pane.border_title = Content(f"Films · by {FILM_SORTS[self.film_sort]}")
+        pane.border_title = Content(f"Films · {self.session.film_sort_label}")
         total = repository.film_count
         pane.border_subtitle = Content(f"{len(rows)} of {total}" if len(rows) != total else f"{total}")
         current = self.films.current
@@ -262,15 +279,18 @@ class BrowserScreen(Screen[None]):
             return
         rows = self.session.reviews()
         review_list = self.reviews
+        review_list.show_sort(REVIEW_SORT_COLUMNS[self.review_sort], self.session.reviews_descending)
         review_list.set_rows(rows, keep=keep, announce=False, reset=reset)
         self.reviews_pane.detail.show(review_list.current)
         pane = self.reviews_pane
         film = repository.film(self.selected_film)
         pane.border_title = Content("Reviews · ") + content(film.label)
         count = f"{len(rows)}"
-        if self.critic_query:
+        if self.critic_query and self.session.critic_exact:
+            count += f" by {one_line(self.critic_query)}"
+        elif self.critic_query:
             count += f" by critics matching “{one_line(self.critic_query)}”"
-        pane.border_subtitle = Content(f"{count} · by {REVIEW_SORTS[self.review_sort]}")
+        pane.border_subtitle = Content(f"{count} · {self.session.review_sort_label}")
         self._sync_bindings()
 
     def _show_nothing(self) -> None:
@@ -305,12 +325,13 @@ class BrowserScreen(Screen[None]):
         repository = self.repository
         if repository is None or not self.session.critic_filtered:
             return
-        matching = len(repository.matching_critics(self.critic_query))
+        exact = self.session.critic_exact
+        matching = len(repository.matching_critics(self.critic_query, exact=exact))
         if matching > PROFILE_MAX_CRITICS:
             # A profile of hundreds of critics says little and costs the most: ask for more letters.
             self.profile.show_too_many(self.critic_query, matching)
         else:
-            self.profile.show(self.critic_query, repository.critic_profile(self.critic_query))
+            self.profile.show(self.critic_query, repository.critic_profile(self.critic_query, exact=exact))
 
     def _update_status(self, message: str = "") -> None:
         repository = self.repository
@@ -318,6 +339,7 @@ class BrowserScreen(Screen[None]):
             return
         self.status.show_state(
             critic=self.critic_query,
+            critic_exact=self.session.critic_exact,
             title=self.title_query,
             films_listed=len(self.films.rows),
             films_total=repository.film_count,
@@ -386,6 +408,9 @@ class BrowserScreen(Screen[None]):
     def action_undo(self) -> None:
         after_keys_land(self, lambda: self.post_message(UndoRequested()))
 
+    def action_nothing_to_undo(self) -> None:
+        after_keys_land(self, lambda: self.post_message(UndoRequested()))
+
     def action_refresh(self) -> None:
         self.post_message(RefreshRequested())
 
@@ -398,7 +423,9 @@ class BrowserScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
-        if action in ("critic_filter", "title_search", "add_review", "edit_review", "undo") and is_text_field(focused):
+        if action in (
+            "critic_filter", "title_search", "add_review", "edit_review", "undo", "nothing_to_undo"
+        ) and is_text_field(focused):
             return False  # a letter in a field ("/" too: Textual does not count "slash" as printable)
         if action in ("next_pane", "previous_pane") and focused is not None and self.reviews_pane.form in focused.ancestors:
             return False  # the form moves between its own fields
@@ -409,6 +436,8 @@ class BrowserScreen(Screen[None]):
             return focused is self.films
         if action == "undo" and not self.session.can_undo:
             return None
+        if action == "nothing_to_undo" and self.session.can_undo:
+            return False
         if action == "clear_filters" and not self.session.filtered:
             return False
         if action == "add_review" and not self.session.can_add_review:
@@ -482,6 +511,24 @@ class BrowserScreen(Screen[None]):
         self.session.set_critic_query(event.query)
         self.reload_films()
 
+    @on(ReviewCriticRequested)
+    def _review_critic_requested(self, event: ReviewCriticRequested) -> None:
+        event.stop()
+        repository = self.repository
+        if repository is None:
+            return
+        try:
+            review = repository.review(event.review_id)
+        except StoreError as error:
+            self.notify(one_line(str(error)), severity="error", markup=False)
+            return
+        problem = self.session.filter_by_critic_of(review)
+        if problem is not None:
+            self._update_status(problem)
+            return
+        self.critic_bar.set_value(self.critic_query, note=f"exactly {one_line(self.critic_query)}")
+        self.reload_films()
+
     @on(TitleFilterChanged)
     def _title_filter_changed(self, event: TitleFilterChanged) -> None:
         event.stop()
@@ -496,13 +543,25 @@ class BrowserScreen(Screen[None]):
     @on(SortCycled)
     def _sort_cycled(self, event: SortCycled) -> None:
         event.stop()
+        # A new order shows its top: the cursor goes to the first row.
         if event.pane == "films":
             self.session.cycle_film_sort()
-            self.reload_films()
+            self.reload_films(top=True)
         else:
             self.session.cycle_review_sort()
-            keep = self.reviews.current.id if self.reviews.current else None
-            self.reload_reviews(keep=keep)
+            self.reload_reviews(reset=True)
+
+    @on(SortReversed)
+    def _sort_reversed(self, event: SortReversed) -> None:
+        event.stop()
+        if self.repository is None:
+            return
+        if event.pane == "films":
+            self.session.reverse_film_sort()
+            self.reload_films(top=True)
+        else:
+            self.session.reverse_review_sort()
+            self.reload_reviews(reset=True)
 
     @on(ReviewList.Highlighted)
     def _review_highlighted(self, event: ReviewList.Highlighted) -> None:
@@ -627,7 +686,9 @@ class BrowserScreen(Screen[None]):
             self.notify(f"Cannot undo: {one_line(str(error))}", severity="error", markup=False)
             self._sync_bindings()
             return
-        if outcome is not None:
+        if outcome is None:
+            self._update_status("Nothing to undo.")
+        else:
             # Undoing an add leaves the focus where it was; bringing a review back puts it under the cursor.
             self._show_outcome(outcome, focus_reviews=outcome.review is not None)
 

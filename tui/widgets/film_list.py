@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 
 from store.domain import FilmSummary
 from store.views import FilmList as StoreFilmList
-from tui.messages import FilmChosen, SortCycled
+from tui.messages import FilmChosen, SortCycled, SortReversed
 from tui.plain import one_line
 from tui.widgets.row_list import Cell, RowList
 from tui.widgets.tones import BADGE_CSS, TONE_CLASSES, metascore_label, verdict_tone
@@ -25,6 +25,7 @@ class FilmList(RowList[FilmSummary]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Reviews"),
         Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse", show=False),
     ]
 
     empty_text = "No films match."
@@ -39,11 +40,14 @@ class FilmList(RowList[FilmSummary]):
             return rows.index_of(key)
         return super().index_of(key)
 
-    @staticmethod
-    def _widths(width: int) -> tuple[int, int, int, int]:
+    def _widths(self, width: int) -> tuple[int, int, int, int]:
         """Title, year, Metascore and review-count widths. The Metascore always fits whole ("100",
-        "tbd"): in a narrow pane the review count goes first, then the year, then title letters."""
-        year, badge, count = 4, 4, 4
+        "tbd"): in a narrow pane the review count goes first, then the year, then title letters.
+        The sorted column widens for its arrow ("Year ▼")."""
+        marked = self.sorted_by[0] if self.sorted_by else None
+        year = 6 if marked == "Year" else 4
+        badge = 4
+        count = 6 if marked == "Revs" else 4
         title = width - year - badge - count - 3
         if title < 8:
             title, count = title + count + 1, 0
@@ -54,10 +58,10 @@ class FilmList(RowList[FilmSummary]):
     def header_cells(self, width: int) -> list[Cell]:
         title, year, badge, count = self._widths(width)
         return [
-            Cell("Title", title),
-            Cell("Year", year),
-            Cell("MS", badge, "right"),
-            Cell("Revs", count, "right"),
+            self.header("Title", title),
+            self.header("Year", year),
+            self.header("MS", badge, "right"),
+            self.header("Revs", count, "right"),
         ]
 
     def row_cells(self, row: FilmSummary, width: int) -> list[Cell]:
@@ -80,3 +84,6 @@ class FilmList(RowList[FilmSummary]):
 
     def action_sort(self) -> None:
         self.post_message(SortCycled("films"))
+
+    def action_reverse(self) -> None:
+        self.post_message(SortReversed("films"))

@@ -11,7 +11,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from store.domain import CriticProfile, Distribution, FilmSummary, ReviewClass
-from tui.plain import one_line
+from tui.plain import counted, one_line
 from tui.widgets.tones import BADGE_CSS, TONE_CLASSES, legible, metascore_label, verdict_tone
 
 MINIMUM_SCORED = 4  # Metacritic shows "tbd" below four scored reviews
@@ -59,7 +59,7 @@ def published_line(summary: FilmSummary) -> str | None:
     if page.verdict:
         parts.append(one_line(page.verdict))
     if page.critics is not None:
-        parts.append(f"{page.critics} critics")
+        parts.append(counted(page.critics, "critic"))
     counts = [
         f"{value} {name}"
         for name, value in (("positive", page.positive), ("mixed", page.mixed), ("negative", page.negative))
@@ -84,7 +84,9 @@ def disagreement(summary: FilmSummary) -> str | None:
             + (f"\u201c{ours}\u201d" if ours else "no Metascore yet")
         )
     if page.critics is not None and page.critics != summary.reviews:
-        differences.append(f"the page counts {page.critics} critics, the store holds {summary.reviews} reviews")
+        differences.append(
+            f"the page counts {counted(page.critics, 'critic')}, the store holds {counted(summary.reviews, 'review')}"
+        )
     for name, stated, computed in (
         ("positive", page.positive, d.positive),
         ("mixed", page.mixed, d.mixed),
@@ -96,16 +98,17 @@ def disagreement(summary: FilmSummary) -> str | None:
         return "The page and the stored reviews agree."
     sentence = "They disagree: " + "; ".join(differences) + "."
     if d.unscored:
-        sentence += f" {d.unscored} of {summary.reviews} stored reviews carry no score."
+        verb = "carries" if d.unscored == 1 else "carry"
+        sentence += f" {d.unscored} of {counted(summary.reviews, 'stored review')} {verb} no score."
     return sentence
 
 
 def based_on(summary: FilmSummary) -> str:
     if summary.metascore is None:
-        return f"{summary.scored} scored review{'s' if summary.scored != 1 else ''} of {MINIMUM_SCORED} needed"
+        return f"{counted(summary.scored, 'scored review')} of {MINIMUM_SCORED} needed"
     if summary.scored == summary.reviews:
-        return f"based on {summary.scored} critics"
-    return f"based on {summary.scored} critics ({summary.reviews - summary.scored} unscored)"
+        return f"based on {counted(summary.scored, 'review')}"
+    return f"based on {counted(summary.scored, 'scored review')}, {summary.reviews - summary.scored} unscored"
 
 
 class SummaryText(Widget):
@@ -255,7 +258,7 @@ class DistributionGauge(SummaryText):
         headline = Text(f" {metascore_label(summary.metascore)} ", badge_style, end="")
         verdict = summary.verdict.label if summary.verdict else "No Metascore yet"
         headline.append(" " + verdict, self.style_of(TONE_CLASSES[tone]) + Style(bold=True))
-        reviews = Text(f"{summary.reviews} review{'s' if summary.reviews != 1 else ''}", end="")
+        reviews = Text(counted(summary.reviews, "review"), end="")
         counts = class_counts(summary.distribution)
         split = Text(end="")
         for cls in CLASS_ORDER:
@@ -278,7 +281,7 @@ class DistributionGauge(SummaryText):
             ("", "Page says", "We compute"),
             ("Verdict", one_line(page.verdict) if page.verdict else "not stated",
              summary.verdict.label if summary.verdict else "tbd"),
-            ("Critics", stated(page.critics), f"{summary.reviews} reviews"),
+            ("Critics", stated(page.critics), counted(summary.reviews, "review")),
             ("Positive", stated(page.positive), str(d.positive)),
             ("Mixed", stated(page.mixed), str(d.mixed)),
             ("Negative", stated(page.negative), str(d.negative)),
@@ -383,7 +386,7 @@ class CriticProfileView(SummaryText):
             return self._folded(profile, title, width)
         lines = [self.wrapped(title, width, self.style_of("panel--title"))]
         mean = "no scores" if profile.mean is None else f"mean score {profile.mean:.1f}"
-        lines.append(self.wrapped(f"{profile.reviews} reviews · {profile.scored} scored · {mean}", width))
+        lines.append(self.wrapped(f"{counted(profile.reviews, 'review')} · {profile.scored} scored · {mean}", width))
         lines.append(Text("Against each film's Metascore:", style=muted, end=""))
         lines.append(self._against(profile))
         if profile.mean_difference is not None:
@@ -409,7 +412,7 @@ class CriticProfileView(SummaryText):
         mean = "no scores" if profile.mean is None else f"mean {profile.mean:.1f}"
         parts = [
             Text(title, self.style_of("panel--title"), end=""),
-            Text(f"{profile.reviews} reviews · {mean}", end=""),
+            Text(f"{counted(profile.reviews, 'review')} · {mean}", end=""),
             Text("vs Metascore ", self.style_of("panel--muted"), end="") + self._against(profile),
         ]
         if profile.mean_difference is not None:

@@ -88,6 +88,7 @@ class QueryBar(Horizontal):
         super().__init__(id=id)
         self._label = label
         self._hint = hint
+        self._note = ""  # what the text set from elsewhere means ("exactly Zoë Brandt"), until typing
         self._placeholder = placeholder
         self.generation = 0  # set_value calls: a change typed before the last one is out of date
 
@@ -114,20 +115,33 @@ class QueryBar(Horizontal):
     def close(self) -> None:
         self.remove_class("-open")
 
-    def set_value(self, value: str) -> None:
-        """Set the text without announcing it (the palette and tests set filters directly)."""
+    def set_value(self, value: str, *, note: str = "") -> None:
+        """Set the text without announcing it (the palette and tests set filters directly); note
+        says in the hint what the text means, until the next keystroke."""
         self.generation += 1
+        self._note = note
         with self.input.prevent(Input.Changed):
             self.input.value = value
+        self.show_completion("")
+
+    @property
+    def hint(self) -> str:
+        return str(self.query_one(".hint", Label).content)
 
     def show_completion(self, name: str) -> None:
         """Name a completion the field cannot show after the typed text ('' for none)."""
         hint = self.query_one(".hint", Label)
-        hint.update(content(f"→ {name} · enter keep · esc clear") if name else content(self._hint))
+        if name:
+            hint.update(content(f"→ {name} · enter keep · esc clear"))
+        elif self._note:
+            hint.update(content(f"{self._note} · enter keep · esc clear"))
+        else:
+            hint.update(content(self._hint))
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._note = ""  # typed: the text means what it says
         self.show_completion("")  # until the new text's completion is ready
         self.post_message(self.Changed(self, event.value, self.generation))
 

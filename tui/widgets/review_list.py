@@ -11,7 +11,7 @@ from textual.message import Message
 
 from store.domain import Review
 from store.scoring import review_class
-from tui.messages import ReviewDeleteRequested, ReviewFormOpened, SortCycled
+from tui.messages import ReviewCriticRequested, ReviewDeleteRequested, ReviewFormOpened, SortCycled, SortReversed
 from tui.plain import one_line
 from tui.widgets.row_list import Cell, RowList
 from tui.widgets.tones import BADGE_CSS, TONE_CLASSES
@@ -36,6 +36,8 @@ class ReviewList(RowList[Review]):
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
         Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse", show=False),
+        Binding("C", "critic", "By critic", show=False),
         Binding("enter", "expand", "Excerpt", show=False),
     ]
 
@@ -74,11 +76,11 @@ class ReviewList(RowList[Review]):
     def header_cells(self, width: int) -> list[Cell]:
         score, critic, publication, date, grade, excerpt = self._widths(width)
         return [
-            Cell("", score),
-            Cell("Critic", critic),
-            Cell("Publication", publication),
-            Cell("Date", date),
-            Cell("Grade", grade),
+            self.header("", score, "right"),
+            self.header("Critic", critic),
+            self.header("Publication", publication),
+            self.header("Date", date),
+            self.header("Grade", grade),
             Cell("Excerpt", excerpt),
         ]
 
@@ -112,10 +114,17 @@ class ReviewList(RowList[Review]):
     def action_sort(self) -> None:
         self.post_message(SortCycled("reviews"))
 
+    def action_reverse(self) -> None:
+        self.post_message(SortReversed("reviews"))
+
+    def action_critic(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(ReviewCriticRequested(row.id))
+
     def action_expand(self) -> None:
         self.post_message(self.ExpandToggled())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete") and self.current is None:
+        if action in ("edit", "delete", "critic") and self.current is None:
             return None  # shown greyed: nothing to act on
         return True

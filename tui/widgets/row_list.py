@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import ClassVar, Generic, NamedTuple, TypeVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -29,6 +30,17 @@ class Cell(NamedTuple):
     width: int
     align: str = "left"
     style: str | None = None
+
+
+def sorted_header(label: str, width: int, arrow: str) -> str:
+    """A column's header with the sort's arrow after it; a narrow column shortens the label, never the arrow."""
+    if width <= 1:
+        return arrow[:width]
+    if not label:
+        return arrow
+    if cell_len(label) + 2 <= width:
+        return f"{label} {arrow}"
+    return fit(label, width - 1) + arrow
 
 
 class RowList(ScrollView, Generic[RowT], can_focus=True):
@@ -71,6 +83,8 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
     ]
 
     empty_text: str = "Nothing here."
+    # The sorted column's header and its arrow ("▲" smallest first, "▼" largest first), or None.
+    sorted_by: tuple[str, str] | None = None
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -90,6 +104,20 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
     def row_cells(self, row: RowT, width: int) -> list[Cell]:
         raise NotImplementedError
+
+    def header(self, label: str, width: int, align: str = "left") -> Cell:
+        """A header cell, with the sort's arrow if the list is sorted by this column."""
+        if self.sorted_by is not None and self.sorted_by[0] == label:
+            return Cell(sorted_header(label, width, self.sorted_by[1]), width, align)
+        return Cell(label, width, align)
+
+    def show_sort(self, label: str | None, descending: bool) -> None:
+        """Mark the sorted column's header (label None: no column holds the order)."""
+        sorted_by = None if label is None else (label, "▼" if descending else "▲")
+        if sorted_by != self.sorted_by:
+            self.sorted_by = sorted_by
+            self._drawn.clear()
+            self.refresh()
 
     def cursor_moved(self, row: RowT | None) -> None:
         """Called after the cursor lands on another row (or on none)."""

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.plain import one_line, shorten_path
+from tui.plain import counted, one_line, shorten_path
 
 
 class StatusLine(Horizontal):
@@ -37,6 +37,7 @@ class StatusLine(Horizontal):
         self,
         *,
         critic: str = "",
+        critic_exact: bool = False,
         title: str = "",
         films_listed: int,
         films_total: int,
@@ -46,14 +47,17 @@ class StatusLine(Horizontal):
         parts: list[Content] = []
         if message:
             parts.append(Content(one_line(message)))
-        if critic:
+        if critic and critic_exact:
+            parts.append(Content.styled("critic ", "bold") + Content(f"exactly {one_line(critic)}"))
+        elif critic:
             parts.append(Content.styled("critic ", "bold") + Content(f"\u201c{one_line(critic)}\u201d"))
         if title:
             parts.append(Content.styled("title ", "bold") + Content(f"\u201c{one_line(title)}\u201d"))
         if films_listed == films_total:
-            parts.append(Content(f"{films_total} films · {reviews_total} reviews"))
+            parts.append(Content(f"{counted(films_total, 'film')} · {counted(reviews_total, 'review')}"))
         else:
-            parts.append(Content(f"{films_listed} of {films_total} films · {reviews_total} reviews"))
+            listed = f"{films_listed} of {counted(films_total, 'film')}"
+            parts.append(Content(f"{listed} · {counted(reviews_total, 'review')}"))
         self.query_one("#status-state", Static).update(Content(" · ").join(parts))
 
     def show_message(self, message: str) -> None:
