@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
+from store.domain import Review
 from store.errors import StoreError, ValidationError
 from store.views import FilmSort, ReviewSort
 from tui.messages import (
@@ -511,16 +512,22 @@ class BrowserScreen(Screen[None]):
         self.session.set_critic_query(event.query)
         self.reload_films()
 
+    def _review_or_say_why(self, review_id: int) -> Review | None:
+        """The review an intent names, or None with the reason notified (another process may
+        have deleted it since it was listed)."""
+        if self.repository is None:
+            return None
+        try:
+            return self.repository.review(review_id)
+        except StoreError as error:
+            self.notify(one_line(str(error)), severity="error", markup=False)
+            return None
+
     @on(ReviewCriticRequested)
     def _review_critic_requested(self, event: ReviewCriticRequested) -> None:
         event.stop()
-        repository = self.repository
-        if repository is None:
-            return
-        try:
-            review = repository.review(event.review_id)
-        except StoreError as error:
-            self.notify(one_line(str(error)), severity="error", markup=False)
+        review = self._review_or_say_why(event.review_id)
+        if review is None:
             return
         problem = self.session.filter_by_critic_of(review)
         if problem is not None:
@@ -586,11 +593,9 @@ class BrowserScreen(Screen[None]):
             film = repository.film(self.selected_film)
             form.open_add(film.id, film.label, self.today(), critics, publications)
         else:
-            try:
-                review = repository.review(event.review_id)
-            except StoreError as error:
+            review = self._review_or_say_why(event.review_id)
+            if review is None:
                 pane.close_form()
-                self.notify(one_line(str(error)), severity="error", markup=False)
                 return
             form.open_edit(review, repository.film(review.film_id).label, critics, publications)
         self._fit_form()
@@ -650,13 +655,8 @@ class BrowserScreen(Screen[None]):
     @on(ReviewDeleteRequested)
     def _delete_requested(self, event: ReviewDeleteRequested) -> None:
         event.stop()
-        repository = self.repository
-        if repository is None:
-            return
-        try:
-            review = repository.review(event.review_id)
-        except StoreError as error:
-            self.notify(one_line(str(error)), severity="error", markup=False)
+        review = self._review_or_say_why(event.review_id)
+        if review is None or (repository := self.repository) is None:
             return
         question = Content("Delete this review of ") + content(repository.film(review.film_id).label)
         question += Content("?\n") + review_heading(review)
