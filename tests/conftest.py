@@ -37,3 +37,18 @@ def repository(db_path):
 
     with Repository.open(db_path) as repo:
         yield repo
+
+
+@pytest.fixture
+def database(tmp_path) -> Path:
+    """A database with one film and one review, in a folder of its own (bad-input tests compare
+    that folder's files before and after)."""
+    from store.domain import ReviewDraft
+    from store.repository import Repository
+
+    path = tmp_path / "db" / "critics.json"
+    path.parent.mkdir()
+    with Repository.open(path) as repository:
+        film = repository.add_film("Kept", 2001)
+        repository.add_review(film.id, ReviewDraft("Kept words.", "Kept Critic", "Kept Weekly", "2020-01-02", "B"))
+    return path

@@ -155,3 +155,8 @@ async def shows(pilot, text: str, timeout: float = 5.0) -> bool:
             return True
         await pilot.pause(0.02)
     return text in screen_text(pilot.app)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file in a folder with its bytes: what a refused change must leave exactly as it was."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}

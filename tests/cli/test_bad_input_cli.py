@@ -15,28 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from store.domain import ReviewDraft
 from store.errors import StoreError
 from store.repository import Repository
 from tests.places import ROOT
 from tui.cli import main
+from tests.fixed_store import files
 
 MEMORY_CAP = 1024**3  # the child's address space: reading a 2 GiB file or /dev/zero whole cannot fit
 TIMEOUT = 60
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-@pytest.fixture
-def database(tmp_path) -> Path:
-    path = tmp_path / "db" / "critics.json"
-    path.parent.mkdir()
-    with Repository.open(path) as repository:
-        film = repository.add_film("Kept", 2001)
-        repository.add_review(film.id, ReviewDraft("Kept words.", "Kept Critic", "Kept Weekly", "2020-01-02", "B"))
-    return path
 
 
 def _cap_memory() -> None:

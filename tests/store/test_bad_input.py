@@ -20,6 +20,7 @@ from store.exchange import CSV_COLUMNS, export_csv, export_json, read_csv_export
 from store.pages import PageError, parse_page
 from store.records import validate_draft
 from store.repository import Repository
+from tests.fixed_store import files
 
 BEYOND_64_BITS = 2**70
 THOUSANDS_OF_DIGITS = "1" * 5000
@@ -27,19 +28,6 @@ MAX_PUBLISHED_COUNT = 1_000_000  # store.records.MAX_PUBLISHED_COUNT
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # store.exchange.FORMULA_STARTS
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-@pytest.fixture
-def database(tmp_path) -> Path:
-    """A database with one film and one review, in a folder of its own."""
-    path = tmp_path / "db" / "critics.json"
-    path.parent.mkdir()
-    with Repository.open(path) as repository:
-        film = repository.add_film("Kept", 2001)
-        repository.add_review(film.id, ReviewDraft("Kept words.", "Kept Critic", "Kept Weekly", "2020-01-02", "B"))
-    return path
 
 
 def refused(database: Path, source: Path, *words: str, title: str | None = "Page") -> str:
