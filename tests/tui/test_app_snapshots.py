@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tests.fixed_store import browser, profile_settled, type_text
 
@@ -11,6 +11,8 @@ def steady_cursor(pilot) -> None:
     """A blinking cursor would make a snapshot depend on the moment it is taken."""
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
 
 
 async def opened(pilot) -> None:
@@ -48,8 +50,10 @@ def test_critic_filter_at_80x24(snap_compare, snapshot_store):
 
 def test_add_form_showing_errors_at_80x24(snap_compare, snapshot_store):
     async def invalid_review(pilot):
-        steady_cursor(pilot)
+        await opened(pilot)
         await pilot.press("j", "j", "j", "a")
+        await pilot.pause()
+        steady_cursor(pilot)  # after "a": the form's fields exist only once it is open
         await type_text(pilot, "Ann Hornaday")
         await pilot.press("tab", "tab")
         form = pilot.app.browser.reviews_pane.form
