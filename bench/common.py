@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 SCREEN_SIZE = (120, 40)  # the headless app's terminal, in the app probe and every launch
 MS_KEYS = (
-    "load", "add", "edit", "delete", "add_big_film", "critic_filter", "compaction", "compaction_wait",
+    "load", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
+    "compaction", "compaction_wait",
     "film_select", "filter_keystroke", "first_paint", "ready",
 )
 PEER_KEYS = (

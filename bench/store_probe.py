@@ -1,4 +1,4 @@
-"""The store probe: load, add, edit, delete and critic_filter through the Repository, in-process."""
+"""The store probe: load, add, edit, delete, critic_filter and find through the Repository, in-process."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SAMPLE_EXCERPT, Runs, median_ms, say, spread_of, step
+from store.finding import FIND_STEP
+
+# Three words the generated excerpts hold together now and then (accent-blind: café, élan).
+FIND_QUERY = "cafe elan restraint"
 
 
 def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
@@ -49,6 +53,19 @@ def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
         listed = len(films)
         filters.append(time.perf_counter() - start)
 
+    firsts, wholes, found = [], [], 0
+    say(f"find x{runs.writes} ({FIND_QUERY!r} in every review's text)")
+    for _ in range(runs.writes):
+        start = time.perf_counter()
+        first = None
+        found = 0
+        for progress in repository.find(FIND_QUERY, step=FIND_STEP):
+            if progress.found and first is None:
+                first = time.perf_counter() - start
+            found += len(progress.found)
+        wholes.append(time.perf_counter() - start)
+        firsts.append(wholes[-1] if first is None else first)
+
     film_ids = list(repository.films(FilmSort.TITLE).ids)
     adds, edits, deletes = [], [], []
     say(f"add, edit, delete x{runs.writes}")
@@ -71,16 +88,21 @@ def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
         "critic": critic,
         "critic_films": listed,
         "critic_reviews": sum(1 for _ in _critic_reviews(repository, critic)),
+        "find_query": FIND_QUERY,
+        "find_found": found,
         "ms": {
             "load": median_ms(loads),
             "add": median_ms(adds),
             "edit": median_ms(edits),
             "delete": median_ms(deletes),
             "critic_filter": median_ms(filters),
+            "find_first": median_ms(firsts),
+            "find_all": median_ms(wholes),
         },
         "spread": {
             "load": spread_of(loads), "add": spread_of(adds), "edit": spread_of(edits),
             "delete": spread_of(deletes), "critic_filter": spread_of(filters),
+            "find_first": spread_of(firsts), "find_all": spread_of(wholes),
         },
     }
     repository.close()

@@ -61,6 +61,7 @@ class Indexes:
         self._review_lists: dict[int, tuple[Review, ...]] = {}
         self._tallies: dict[str, CriticTally] = {}
         self._orders: dict[FilmSort, list[int]] = {}
+        self._publication_films: dict[str, set[int]] | None = None  # built when first asked
 
     @classmethod
     def build(cls, tables: Mapping[str, Table]) -> "Indexes":
@@ -128,6 +129,7 @@ class Indexes:
     def index_film(self, film_id: int, table: Table | None) -> None:
         """Bring the indexes for one film's reviews in line with its table (add or replace)."""
         old = self.film_reviews.pop(film_id, None)
+        self._publication_films = None
         # This film's Metascore may move, which changes how each of its critics compares.
         for records in (old, table):
             if records and self._tallies:
@@ -151,6 +153,7 @@ class Indexes:
     ) -> None:
         """One review put (old None: added) or removed (new None); table is the film's reviews
         now, None when none are left. Costs one review, not the film's size."""
+        self._publication_films = None
         if old is not None:
             self._unindex(film_id, {key: old})
         if new is not None:
@@ -291,6 +294,22 @@ class Indexes:
         order = sorted(films, key=key)
         self._orders[sort] = order
         return order
+
+    def publication_films(self) -> dict[str, set[int]]:
+        """Each publication's films. Built on the first publication filter rather than at open (one
+        more dict per review would slow every open for a filter few use), dropped on any change."""
+        if self._publication_films is None:
+            built: dict[str, set[int]] = {}
+            for film_id, table in self.film_reviews.items():
+                for record in table.values():
+                    publication = record.get("publication")
+                    if publication is not None:
+                        films = built.get(publication)
+                        if films is None:
+                            built[publication] = films = set()
+                        films.add(film_id)
+            self._publication_films = built
+        return self._publication_films
 
     def tallies(self, critics: list[str]) -> list[CriticTally]:
         """How each critic scores against each film's Metascore."""

@@ -4,10 +4,13 @@ Reading only: opening, writing and importing are store/repository.py's."""
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from datetime import date
 
 from store.domain import CriticProfile, Film, FilmSummary, Publication, Review, ReviewDraft
 from store.errors import StoreError
+from store.finding import FIND_STEP, FindProgress, holds, words_of
 from store.indexes import Indexes
 from store.names import close_matches
 from store.records import review_from_record, validate_draft
@@ -49,20 +52,40 @@ class Queries:
         critic: str | None = None,
         title: str | None = None,
         critic_exact: bool = False,
+        publication: str | None = None,
     ) -> FilmList:
-        """Films in the given order; critic and title narrow them (case- and accent-insensitive;
-        critic_exact: the critic named exactly so, and no other)."""
+        """Films in the given order; critic, publication and title narrow them (case- and
+        accent-insensitive; critic_exact: the critic named exactly so, and no other). With both a
+        critic and a publication, a film is listed when one review matches both."""
         index = self._index
         order = index.order(sort)
         wanted: set[int] | dict[int, int] | None = None
+        critics: list[str] | None = None
         if critic and critic.strip():
-            names = self.matching_critics(critic, exact=critic_exact)
-            if len(names) == 1:
-                wanted = index.critic_films[names[0]]  # its keys are the films: no copy needed
+            critics = self.matching_critics(critic, exact=critic_exact)
+            if len(critics) == 1:
+                wanted = index.critic_films[critics[0]]  # its keys are the films: no copy needed
             else:
                 wanted = set()
-                for name in names:
+                for name in critics:
                     wanted.update(index.critic_films[name])
+        if publication and publication.strip():
+            publications = self.matching_publications(publication)
+            by_publication: set[int] = set()
+            films_of = index.publication_films()
+            for name in publications:
+                by_publication.update(films_of.get(name, ()))
+            if wanted is not None and critics is not None:
+                pairs = set(critics), set(publications)
+                wanted = {
+                    film_id for film_id in by_publication.intersection(wanted)
+                    if any(
+                        r.get("critic") in pairs[0] and r.get("publication") in pairs[1]
+                        for r in index.film_reviews[film_id].values()
+                    )
+                }
+            else:
+                wanted = by_publication
         if title and title.strip():
             needle = fold(title.strip())
             by_title = {i for i, folded in index.folded_titles.items() if needle in folded}
@@ -77,14 +100,55 @@ class Queries:
         *,
         critic: str | None = None,
         critic_exact: bool = False,
+        publication: str | None = None,
+        text: str | None = None,
     ) -> list[Review]:
-        """A film's reviews (page order unless sorted); critic narrows them like the film filter."""
+        """A film's reviews (page order unless sorted); critic and publication narrow them like
+        the film filter, text to the reviews whose excerpt holds its words (store/finding.py)."""
         self.film(film_id)
         selected = list(self._index.reviews(film_id))
         if critic and critic.strip():
             names = set(self.matching_critics(critic, exact=critic_exact))
             selected = [r for r in selected if r.critic in names]
+        if publication and publication.strip():
+            publications = set(self.matching_publications(publication))
+            selected = [r for r in selected if r.publication in publications]
+        if text and (words := words_of(text)):
+            selected = [r for r in selected if holds(r.excerpt, words)]
         return sort_reviews(selected, sort)
+
+    def find(self, query: str, *, step: int = FIND_STEP) -> Iterator[FindProgress]:
+        """Every review whose excerpt holds the query's words, film by film in title order, in
+        steps of about `step` reviews looked at: a caller draws each step's finds and may stop
+        between steps. The store may change between steps: each film is read when its turn
+        comes (one deleted by then is skipped), and the total is the count when it started."""
+        words = words_of(query)
+        index = self._index
+        total = self.review_count
+        if not words:
+            yield FindProgress((), total, total)
+            return
+        order = list(index.order(FilmSort.TITLE))
+        looked_at = since = 0
+        found: list[Review] = []
+        for film_id in order:
+            table = index.film_reviews.get(film_id)
+            if not table:
+                continue
+            records = list(table.items())  # a copy: a write between steps must not move this one
+            matches = [
+                review_from_record(int(key), film_id, record)
+                for key, record in records
+                if holds(record.get("excerpt") or "", words)
+            ]
+            matches.sort(key=lambda review: review.id)  # page order within the film
+            found.extend(matches)
+            looked_at += len(records)
+            since += len(records)
+            if since >= step:
+                yield FindProgress(tuple(found), min(looked_at, total), total)
+                found, since = [], 0
+        yield FindProgress(tuple(found), total, total)
 
     def review(self, review_id: int) -> Review:
         film_id = self._index.review_film.get(review_id)
@@ -97,6 +161,11 @@ class Queries:
         folds = self._index.critic_folds
         return sorted(self._index.critic_films, key=lambda name: (folds[name], name))
 
+    def prolific_critics(self, limit: int) -> list[tuple[str, int]]:
+        """The critics with the most reviews, with their counts, most first (then by name)."""
+        counts = ((name, sum(films.values())) for name, films in self._index.critic_films.items())
+        return heapq.nsmallest(limit, counts, key=lambda pair: (-pair[1], self._index.critic_folds[pair[0]], pair[0]))
+
     def matching_critics(self, query: str, *, exact: bool = False) -> list[str]:
         """Critics whose name contains query, ignoring case and accents (exact: the critic whose
         name is query, as written)."""
@@ -106,6 +175,13 @@ class Queries:
         if not needle:
             return []
         return [name for name, folded in self._index.critic_folds.items() if needle in folded]
+
+    def matching_publications(self, query: str) -> list[str]:
+        """Publications whose name contains query, ignoring case and accents."""
+        needle = fold(query.strip())
+        if not needle:
+            return []
+        return [name for name in self._index.publication_counts if needle in fold(name)]
 
     def suggest_critics(self, query: str, limit: int = 3) -> list[str]:
         """Critics whose names are close to query (did you mean), best first."""

@@ -1,7 +1,7 @@
 """A small fixed store for the browser's tests and snapshots, built through the Repository API,
 and the plain functions that drive the browser over it in Pilot tests (fixtures live in conftest.py).
 
-Fixed dates everywhere (and a fixed "today" for the add form) so snapshots never drift."""
+Every excerpt is ours (the seed page's are other people's sentences). Fixed dates everywhere (and a fixed "today" for the add form) so snapshots never drift."""
 
 from __future__ import annotations
 
@@ -34,16 +34,16 @@ RECORDS: tuple[FilmRecord, ...] = (
         PublishedSummary("Generally favorable reviews", 11, 9, None, 0),
         (
             _r("Noel Murray", "The A.V. Club", "2013-07-15", None,
-               "As Refn counts down the days and ratchets up the tension, Pusher shifts from a subdued "
-               "lowlife sketch to a nail-biting look at a man running out of options."),
+               "Refn lets each day tick past like a fuse, and what starts as a shrug of a crime story "
+               "ends as a long, sweaty look at a man with no exits left."),
             _r(None, None, None, "80",
-               "Each film in Nicolas Winding Refn's mesmerizingly brutal Pusher trilogy can stand on its own."),
+               "Every chapter of Refn's bruising drug-trade trilogy works as a film of its own."),
             _r(STAFF, "TV Guide Magazine", "2013-07-15", None,
-               "There's something rotten in Denmark, as Mean Streets meets GoodFellas in Copenhagen."),
+               "Copenhagen by night, shot like a cousin of Scorsese's early street films."),
             _r("Dennis Lim", "The Village Voice", "2013-07-15", None,
-               "As botched-drug-deal tales go, Pusher digs surprisingly deep\u2014 its surface clich\u00e9s give way."),
+               "Among deal-gone-wrong stories, Pusher goes further than most\u2014 its clich\u00e9s fall away."),
             _r("V.A. Musetto", "New York Post", "2013-07-15", None,
-               "[Refn] mixes jittery hand-held camerawork, improvised dialogue and available light."),
+               "[Refn] keeps the camera jittery and the light scarce; the talk sounds found, not written."),
         ),
     ),
     FilmRecord(

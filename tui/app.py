@@ -207,7 +207,8 @@ class CriticsApp(App[None]):
         queue is first in, first out, so when every marker has reached the App, so has every key
         (a binding acts on a key only when it reaches the App). A second round waits for the
         messages those keys posted (a cursor's FilmChosen). The action runs; one more round, from
-        the widget focused before it, waits for what it posted (ReviewSubmitted, ReviewFormOpened).
+        the widget focused after it (and from the browser under a modal screen), waits for what it
+        posted (ReviewSubmitted, ReviewFormOpened, a deletion once confirmed).
         Then the held keys are routed in order, as if typed just now."""
         if self._hold is not None:  # not expected: a held key runs no binding
             action()
@@ -224,8 +225,13 @@ class CriticsApp(App[None]):
                 targets = self._routed
             elif not hold.acted:
                 hold.acted = True
-                targets = [self.focused or self.screen]
                 hold.action()
+                # What the action posted: through the widget focused now (a screen the action
+                # closed is gone, and a marker sent there would never land), and through the
+                # browser, which acts for the screens over it (a review deleted once confirmed).
+                targets = [self.focused or self.screen]
+                if self.screen is not self.browser:
+                    targets.append(self.browser)
             else:
                 break
             hold.waiting = sum(1 for target in targets if target.post_message(KeysLanded(hold)))

@@ -11,9 +11,12 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("tab / shift+tab", "move between the panes: films, summary, reviews"),
             ("c", "filter by critic as you type (right arrow completes)"),
+            ("p", "filter by publication as you type (right completes)"),
             ("/", "search films by title"),
+            ("f", "find words in the selected film's review text"),
+            ("F", "find words in every film's review text (streamed)"),
             ("a", "add a review of the selected film (inline form)"),
-            ("u", "undo the last add, edit or delete"),
+            ("u", "undo the last add, edit or delete (reviews and films)"),
             ("r", "refresh: pick up what other programs wrote"),
             ("ctrl+p", "palette: go to a film, critic filter, theme, weights"),
             ("?", "this help"),
@@ -34,6 +37,9 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Films pane",
         (
             ("enter", "choose the film and go to its reviews"),
+            ("n", "new film: title, year, director"),
+            ("e", "edit the highlighted film's title, year or director"),
+            ("d", "delete the highlighted film with its reviews (asks)"),
             ("s", "sort by title, Metascore, year, number of reviews"),
         ),
     ),
@@ -45,14 +51,24 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("d", "delete the highlighted review (asks first)"),
             ("s", "sort by page order, score, critic, publication, date"),
             ("C", "filter by exactly the highlighted review's critic"),
+            ("y", "copy the highlighted review to the clipboard (OSC 52)"),
         ),
     ),
     (
-        "Critic filter and title search",
+        "Filter, search and find bars",
         (
-            ("right", "accept the completion"),
+            ("right", "accept the completion (critic, publication)"),
             ("enter", "keep the filter and return to the lists"),
             ("escape", "clear it, in the bar or the lists (film stays)"),
+            ("ctrl+f", "in the find bar: find the words in every film"),
+        ),
+    ),
+    (
+        "Find in every film",
+        (
+            ("tab, down", "from the words to the finds; tab back"),
+            ("enter", "go to the highlighted find"),
+            ("escape", "stop the search; again: close"),
         ),
     ),
     (
@@ -62,7 +78,15 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("right", "accept the critic or publication completion"),
             ("ctrl+s", "save from any field"),
             ("enter", "next field; in the excerpt: a new line"),
-            ("escape", "cancel"),
+            ("escape", "cancel (asks first if anything changed)"),
+        ),
+    ),
+    (
+        "Film form",
+        (
+            ("tab / shift+tab", "next, previous field"),
+            ("ctrl+s", "save; enter in the last field too"),
+            ("escape", "cancel (asks first if anything changed)"),
         ),
     ),
 )

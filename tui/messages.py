@@ -68,7 +68,10 @@ class ReviewSubmitted(Message):
 
 @dataclass
 class ReviewFormClosed(Message):
-    """The inline form was cancelled."""
+    """The inline form was cancelled (changed: with changes typed, which are lost only once the
+    person says so)."""
+
+    changed: bool = False
 
 
 @dataclass
@@ -101,3 +104,38 @@ class PublicationWeightChanged(Message):
 @dataclass
 class RefreshRequested(Message):
     """Pick up what other processes wrote to the database."""
+
+
+@dataclass
+class FilmFormOpened(Message):
+    """Open the film form: a new film (film_id None), or this film's title, year and director."""
+
+    film_id: int | None = None
+
+
+@dataclass
+class FilmDeleteRequested(Message):
+    """Delete this film and its reviews (after the person confirms)."""
+
+    film_id: int
+
+
+@dataclass
+class ReviewCopyRequested(Message):
+    """Copy this review (critic, publication, date, grade and excerpt) to the clipboard."""
+
+    review_id: int
+
+
+@dataclass
+class FindEverywhereRequested(Message):
+    """Open the search of every film's review text, starting from this query."""
+
+    query: str = ""
+
+
+@dataclass
+class FoundReviewChosen(Message):
+    """Go to this review (chosen among the finds): its film selected, it under the cursor."""
+
+    review_id: int

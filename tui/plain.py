@@ -10,6 +10,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
+from tui.words import counted as counted  # re-exported: widgets take their words from here
+
 # The store strips control characters on the way in; this is the second fence, so a hand-edited
 # database cannot clear a real terminal (ESC) or break a row (newline). See docs/textual.md.
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u0085\u2028\u2029]+")
@@ -17,11 +19,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r" {2,}")
 
 ELLIPSIS = "…"
-
-
-def counted(count: int, word: str, plural: str | None = None) -> str:
-    """A count with its noun agreeing: "1 film", "2 films", "0 films"."""
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 def one_line(value: str | None) -> str:

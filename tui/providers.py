@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 # Fuzzy matching is done in Python per candidate: above this many films, narrow by substring first.
 FUZZY_FILM_LIMIT = 2_000
 MAX_HITS = 50
+# Entries each kind lists before anything is typed: the store may hold 17,000 films.
+DISCOVER = 5
 
 
 class _BrowserProvider(Provider):
@@ -41,6 +43,22 @@ class _BrowserProvider(Provider):
 class FilmCommands(_BrowserProvider):
     """Jump to a film: its reviews and summary, with the cursor on it."""
 
+    def _film_hit(self, summary) -> tuple[str, object, str]:
+        return (
+            f"Film: {one_line(summary.film.label)}",
+            partial(self.screen.post_message, FilmChosen(summary.film.id, focus_reviews=True)),
+            f"{counted(summary.reviews, 'review')} · Metascore {summary.metascore if summary.metascore is not None else 'tbd'}",
+        )
+
+    async def discover(self) -> Hits:
+        """Before typing: the most reviewed films."""
+        repository = self.repository
+        if repository is None:
+            return
+        for summary in repository.films(FilmSort.REVIEWS)[:DISCOVER]:
+            text, action, help_text = self._film_hit(summary)
+            yield DiscoveryHit(Content(text), action, text=text, help=help_text)
+
     async def search(self, query: str) -> Hits:
         repository = self.repository
         if repository is None:
@@ -49,14 +67,7 @@ class FilmCommands(_BrowserProvider):
             films = repository.films(FilmSort.TITLE, title=query)
         else:
             films = repository.films(FilmSort.TITLE)
-        candidates = [
-            (
-                f"Film: {one_line(summary.film.label)}",
-                partial(self.screen.post_message, FilmChosen(summary.film.id, focus_reviews=True)),
-                f"{counted(summary.reviews, 'review')} · Metascore {summary.metascore if summary.metascore is not None else 'tbd'}",
-            )
-            for summary in films
-        ]
+        candidates = [self._film_hit(summary) for summary in films]
         for hit in self._hits(query, candidates):
             yield hit
 
@@ -65,11 +76,23 @@ class CriticCommands(_BrowserProvider):
     """Filter the lists by one critic (or clear the filter)."""
 
     async def discover(self) -> Hits:
+        """Before typing: clearing the filter, if one is set, and the most prolific critics."""
         if getattr(self.screen, "critic_query", ""):
             yield DiscoveryHit(
                 Content("Clear the critic filter"),
                 partial(self.screen.post_message, CriticFilterChanged("")),
                 text="Clear the critic filter",
+            )
+        repository = self.repository
+        if repository is None:
+            return
+        for name, reviews in repository.prolific_critics(DISCOVER):
+            text = f"Critic: {one_line(name)}"
+            yield DiscoveryHit(
+                Content(text),
+                partial(self.screen.post_message, CriticFilterChanged(name)),
+                text=text,
+                help=f"{counted(reviews, 'review')} · show only this critic's films and reviews",
             )
 
     async def search(self, query: str) -> Hits:
@@ -94,6 +117,19 @@ class CriticCommands(_BrowserProvider):
 
 class PublicationCommands(_BrowserProvider):
     """Set a publication's weight in the Metascore."""
+
+    async def discover(self) -> Hits:
+        """Before typing: the publications whose weight is not the default, then the rest, capped."""
+        repository = self.repository
+        if repository is None:
+            return
+        publications = sorted(repository.publications(), key=lambda publication: publication.weight == 1.0)
+        for publication in publications[:DISCOVER]:
+            text = f"Publication weight: {one_line(publication.name)} (now {publication.weight:g})"
+            yield DiscoveryHit(
+                Content(text), partial(self._ask_weight, publication), text=text,
+                help="how much this publication counts in every Metascore",
+            )
 
     async def search(self, query: str) -> Hits:
         repository = self.repository

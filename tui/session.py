@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from store import compactor
 
-from store.domain import FilmSummary, Publication, Review, ReviewDraft
+from store.domain import Film, FilmSummary, Publication, Review, ReviewDraft
 from store.errors import StoreError
 from store.views import FilmList, FilmSort, ReviewSort
-from tui.undo import Added, Change, Deleted, Edited, UndoHistory
+from tui.words import counted
+from tui.undo import Added, Change, Deleted, Edited, FilmAdded, FilmDeleted, FilmEdited, UndoHistory
 
 if TYPE_CHECKING:
     # Only for annotations: the repository module is heavy, and the first frame must not wait for it.
@@ -39,6 +40,7 @@ REVIEW_SORTS = {
 DESCENDING = {FilmSort.METASCORE, FilmSort.YEAR, FilmSort.REVIEWS, ReviewSort.SCORE, ReviewSort.DATE}
 NO_CRITIC = "Uncredited: this review has no critic."
 HIDDEN_BY_CRITIC_FILTER = " (hidden by the critic filter)"
+HIDDEN_BY_FILTERS = " (hidden by the filters)"
 
 SortT = TypeVar("SortT", FilmSort, ReviewSort)
 
@@ -60,6 +62,7 @@ class Outcome:
 
     message: str
     review: Review | None = None
+    filters_dropped: bool = False  # the filters hid the film the change is about, so they went
 
 
 class BrowserSession:
@@ -82,6 +85,8 @@ class BrowserSession:
         self.critic_query = ""
         self.critic_exact = False  # the critic filter is one critic's whole name (C on a review)
         self.title_query = ""
+        self.publication_query = ""
+        self.text_query = ""  # find in the selected film's review text (f)
         self.selected_film: int | None = None
         self.history = UndoHistory(undo_limit)
         self._listed: FilmList | None = None
@@ -112,7 +117,7 @@ class BrowserSession:
     @property
     def filtered(self) -> bool:
         """Some filter is set (escape has something to clear)."""
-        return bool(self.critic_query or self.title_query)
+        return bool(self.critic_query or self.title_query or self.publication_query or self.text_query)
 
     @property
     def critic_filtered(self) -> bool:
@@ -134,6 +139,14 @@ class BrowserSession:
 
     def set_title_query(self, query: str) -> None:
         self.title_query = query
+
+    def set_publication_query(self, query: str) -> None:
+        """Filter films and reviews by publications whose names contain query."""
+        self.publication_query = query
+
+    def set_text_query(self, query: str) -> None:
+        """List only the selected film's reviews whose text holds query's words (store/finding.py)."""
+        self.text_query = query
 
     def cycle_film_sort(self) -> FilmSort:
         """The next film sort, in its own direction."""
@@ -184,6 +197,7 @@ class BrowserSession:
             critic=self.critic_query or None,
             title=self.title_query or None,
             critic_exact=self.critic_exact,
+            publication=self.publication_query or None,
         )
         return listing.reversed() if self.films_reversed else listing
 
@@ -192,7 +206,12 @@ class BrowserSession:
         if self.selected_film is None:
             return []
         reviews = self._store.reviews(
-            self.selected_film, self.review_sort, critic=self.critic_query or None, critic_exact=self.critic_exact
+            self.selected_film,
+            self.review_sort,
+            critic=self.critic_query or None,
+            critic_exact=self.critic_exact,
+            publication=self.publication_query or None,
+            text=self.text_query or None,
         )
         if self.reviews_reversed:
             reviews.reverse()
@@ -203,7 +222,18 @@ class BrowserSession:
         hide it; True if they were dropped and the films must be listed again."""
         if self._listed is not None and self._listed.index_of(film_id) is not None:
             return False
-        self.critic_query = self.title_query = ""
+        self.critic_query = self.title_query = self.publication_query = ""
+        self.critic_exact = False
+        return True
+
+    def go_to_found(self, review: Review, query: str) -> bool:
+        """A review found across every film is chosen: its film is selected and its reviews are
+        narrowed to the words found (query). True if the filters that hid it were dropped."""
+        self.text_query = query
+        self.selected_film = review.film_id
+        if self._lists(review):
+            return False
+        self.critic_query = self.title_query = self.publication_query = ""
         self.critic_exact = False
         return True
 
@@ -237,6 +267,45 @@ class BrowserSession:
         self._compact_if_due()
         return Outcome("Review deleted · u undoes")
 
+    def add_film(self, title: str, year: str | None, director: str | None) -> Outcome:
+        """Add a film and select it (dropping the filters that would hide it); undo takes it away.
+        Raises ValidationError (per field: a title is required, a year is a year, a film with the
+        same title and year exists) or StoreError, having changed nothing."""
+        film = self._store.add_film(title, year or None, director or None)
+        self.history.push(FilmAdded(film))
+        self._compact_if_due()
+        return self._selecting(film, "Film added: a adds its first review.")
+
+    def edit_film(self, film_id: int, title: str, year: str | None, director: str | None) -> Outcome:
+        """Rename a film (or change its year or director); undo puts back what it was."""
+        before = self._store.film(film_id)
+        after = self._store.edit_film(film_id, title=title, year=year or None, director=director or None)
+        if after != before:
+            self.history.push(FilmEdited(before, after))
+            self._compact_if_due()
+            return self._selecting(after, "Film saved.")
+        return self._selecting(after, "Nothing changed.")
+
+    def delete_film(self, film_id: int) -> Outcome:
+        """Delete a film with all its reviews (undo brings back both, ids and all)."""
+        film, reviews = self._store.delete_film(film_id)
+        self.history.push(FilmDeleted(film, tuple(reviews)))
+        self._compact_if_due()
+        if self.selected_film == film_id:
+            self.selected_film = None
+        gone = f" and its {counted(len(reviews), 'review')}" if reviews else ""
+        return Outcome(f"Deleted {film.label}{gone} · u undoes")
+
+    def _selecting(self, film: Film, message: str) -> Outcome:
+        """The film becomes the selected one; filters that would hide it go (a film just added or
+        brought back is what the person wants to see)."""
+        self.selected_film = film.id
+        if (self.critic_query or self.title_query or self.publication_query) and self._listing().index_of(film.id) is None:
+            self.critic_query = self.title_query = self.publication_query = ""
+            self.critic_exact = False
+            return Outcome(message, filters_dropped=True)
+        return Outcome(message)
+
     def undo(self) -> Outcome | None:
         """Take back the newest change; None when there is nothing to undo. Raises StoreError if the
         store refuses: the change stays undoable unless the store shows it never can be again."""
@@ -254,6 +323,22 @@ class BrowserSession:
 
     def _revert(self, change: Change) -> Outcome:
         store = self._store
+        if isinstance(change, FilmAdded):
+            reviews = len(store.reviews(change.film.id))
+            if reviews:
+                # Undo never takes away more than the change it undoes.
+                raise StoreError(f"{change.film.label} has {counted(reviews, 'review')} now (d deletes it with them)")
+            store.delete_film(change.film.id)
+            if self.selected_film == change.film.id:
+                self.selected_film = None
+            return Outcome(f"Undone: {change.film.label} is gone.")
+        if isinstance(change, FilmEdited):
+            before = change.before
+            restored = store.edit_film(before.id, title=before.title, year=before.year, director=before.director)
+            return self._selecting(restored, f"Undone: the film is {restored.label} again.")
+        if isinstance(change, FilmDeleted):
+            restored = store.restore_film(change.film, change.reviews)
+            return self._selecting(restored, f"Undone: {restored.label} is back.")
         if isinstance(change, Added):
             store.delete_review(change.review.id)
             self.selected_film = change.review.film_id
@@ -267,6 +352,10 @@ class BrowserSession:
     def _still_undoable(self, change: Change) -> bool:
         """Whether the store still holds what the change left (another process may have deleted
         the review, or its film): if not, trying again can never work and would block older changes."""
+        if isinstance(change, FilmDeleted):
+            return not self._has_film(change.film.id)
+        if isinstance(change, (FilmAdded, FilmEdited)):
+            return self._has_film(change.film.id if isinstance(change, FilmAdded) else change.before.id)
         if isinstance(change, Deleted):
             return not self._has_review(change.review.id) and self._has_film(change.review.film_id)
         return self._has_review(change.before.id if isinstance(change, Edited) else change.review.id)
@@ -288,15 +377,21 @@ class BrowserSession:
     def _showing(self, review: Review, message: str) -> Outcome:
         """The review's film becomes the selected one; say so when the critic filter hides the review."""
         self.selected_film = review.film_id
-        if self.critic_query and not self._lists(review):
-            message += HIDDEN_BY_CRITIC_FILTER
+        if (self.critic_query or self.publication_query or self.text_query) and not self._lists(review):
+            message += HIDDEN_BY_CRITIC_FILTER if not (self.publication_query or self.text_query) else HIDDEN_BY_FILTERS
         return Outcome(message, review)
 
     def _lists(self, review: Review) -> bool:
         """Whether the lists show this review: its film among the films, it among the film's reviews."""
         if self._listing().index_of(review.film_id) is None:
             return False
-        reviews = self._store.reviews(review.film_id, critic=self.critic_query or None, critic_exact=self.critic_exact)
+        reviews = self._store.reviews(
+            review.film_id,
+            critic=self.critic_query or None,
+            critic_exact=self.critic_exact,
+            publication=self.publication_query or None,
+            text=self.text_query or None,
+        )
         return any(listed.id == review.id for listed in reviews)
 
     def set_publication_weight(self, publication: str, weight: float) -> Publication:

@@ -1,10 +1,10 @@
-"""What `u` can take back: the browser's own adds, edits and deletes, newest first."""
+"""What `u` can take back: the browser's own adds, edits and deletes of reviews and films, newest first."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.domain import Review
+from store.domain import Film, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,26 @@ class Deleted:
     review: Review
 
 
-Change = Added | Edited | Deleted
+@dataclass(frozen=True, slots=True)
+class FilmAdded:
+    film: Film
+
+
+@dataclass(frozen=True, slots=True)
+class FilmEdited:
+    before: Film
+    after: Film
+
+
+@dataclass(frozen=True, slots=True)
+class FilmDeleted:
+    """A film deleted with its reviews: undo brings back both, with their ids."""
+
+    film: Film
+    reviews: tuple[Review, ...]
+
+
+Change = Added | Edited | Deleted | FilmAdded | FilmEdited | FilmDeleted
 
 
 class UndoHistory:

@@ -98,7 +98,7 @@ async def test_the_highlighted_reviews_full_excerpt_is_shown_below_the_list(app)
         await pilot.press("j", "j", "j", "enter")
         assert "Noel Murray · The A.V. Club · 2013-07-15 · unscored" in screen_text(app)
         shown = str(app.browser.reviews_pane.detail.render())
-        assert "a nail-biting look at a man running out of options." in shown
+        assert "a long, sweaty look at a man with no exits left." in shown
 
 
 async def test_s_cycles_the_film_sort(app):
@@ -221,12 +221,12 @@ async def test_escape_in_the_lists_clears_a_kept_filter_and_keeps_the_selected_f
         await type_text(pilot, "murray")
         await pilot.press("enter", "j")
         assert selected_title(app) == "Pusher" and app.focused is app.browser.films
-        assert "esc Unfilter" in screen_text(app)
+        assert "esc Clear filters" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert app.browser.critic_query == ""
         assert len(titles(app)) == 6 and selected_title(app) == "Pusher"
-        assert "Unfilter" not in screen_text(app)
+        assert "Clear filters" not in screen_text(app)
 
 
 # -- adding, editing, deleting, undoing ------------------------------------------------------
@@ -322,9 +322,16 @@ async def test_an_invalid_review_marks_each_field_with_its_reason_and_saves_noth
 async def test_escape_cancels_the_form_and_saves_nothing(app, store):
     async with app.run_test(size=(80, 24)) as pilot:
         before = store.review_count
+        await pilot.press("a", "escape")  # nothing typed: closed at once
+        assert not app.browser.reviews_pane.editing
         await pilot.press("a")
         await type_text(pilot, "Half typed")
-        await pilot.press("escape")
+        await pilot.press("escape")  # something typed: it asks first
+        assert isinstance(app.screen, ConfirmScreen) and "Discard the changes" in screen_text(app)
+        await pilot.press("n")  # no: the form is as it was
+        assert app.browser.reviews_pane.editing and app.browser.reviews_pane.form.input("critic").value == "Half typed"
+        assert app.focused is app.browser.reviews_pane.form.input("critic")
+        await pilot.press("escape", "y")
         assert not app.browser.reviews_pane.editing
         assert store.review_count == before
         assert app.focused is app.browser.reviews
@@ -553,7 +560,7 @@ async def test_text_from_data_is_shown_literally_never_as_markup(app):
         assert "line one line two" in text  # one-line row: the newline became a space
         await pilot.press("shift+tab", "shift+tab", "j", "j", "j", "enter", "j", "j")  # Pusher, Staff
         text = screen_text(app)
-        assert STAFF in text and "[Refn] mixes" in text
+        assert STAFF in text and "[Refn] keeps" in text
         await pilot.press("c")
         await type_text(pilot, "[/")
         assert screen_text(app)  # still alive
@@ -587,13 +594,17 @@ async def test_80x24_stacks_the_reviews_below_and_120x40_puts_the_panes_side_by_
 
 
 async def test_the_footer_shows_the_keys_of_the_focused_pane(app):
-    async with app.run_test(size=(100, 24)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
-        assert "Reviews" in footer and "Edit" not in footer
+        assert "n New" in footer and "e Edit" in footer  # n and e act on films here
+        assert "? Help" in footer  # at 80 columns, help is always in reach
         await pilot.press("tab", "tab")
         footer = screen_text(app).splitlines()[-1]
-        assert "Edit" in footer and "Delete" in footer
+        assert "e Edit" in footer and "New" not in footer and "? Help" in footer
+        await pilot.press("c", "m", "enter")  # a filter kept: escape clears it, and help still fits
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc Clear filters" in footer and "? Help" in footer
 
 
 async def test_a_path_opens_in_a_worker_and_fills_the_panes(tmp_path):

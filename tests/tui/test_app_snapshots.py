@@ -82,3 +82,33 @@ def test_main_screen_in_a_light_theme_at_80x24(snap_compare, snapshot_store):
         await pilot.press("j", "j", "j")  # Pusher: unscored reviews, muted text, the histogram's ends
 
     assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), run_before=light_theme)
+
+
+def test_find_in_every_film_at_80x24(snap_compare, snapshot_store):
+    async def find_the(pilot):
+        await opened(pilot)
+        await pilot.press("F")
+        steady_cursor(pilot)
+        await type_text(pilot, "the")
+        for _ in range(200):  # until the search is done
+            await pilot.pause(0.01)
+            if not pilot.app.screen.searching:
+                break
+        await pilot.press("tab", "j")
+        await pilot.pause()
+
+    assert snap_compare(browser(snapshot_store), terminal_size=(80, 24), run_before=find_the)
+
+
+def test_film_form_at_60x15(snap_compare, snapshot_store):
+    async def new_film(pilot):
+        await opened(pilot)
+        await pilot.press("n")
+        steady_cursor(pilot)
+        await type_text(pilot, "Pusher")
+        await pilot.press("tab")
+        await type_text(pilot, "1996")
+        await pilot.press("ctrl+s")  # refused: the reason shows beside the title
+        await pilot.pause()
+
+    assert snap_compare(browser(snapshot_store), terminal_size=(60, 15), run_before=new_film)

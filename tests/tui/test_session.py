@@ -486,3 +486,98 @@ def test_clearing_the_critic_filter_drops_exactness(session):
     session.set_critic_query("Noel Murray", exact=True)
     session.set_critic_query("")
     assert not session.critic_exact
+
+
+# -- films: add, edit, delete, undo ------------------------------------------------------------
+
+
+def test_adding_a_film_selects_it_and_undo_takes_it_away(session, store):
+    showing(session, "Pusher")
+    outcome = session.add_film("Fresh Print", "2001", "Ann Director")
+    (film,) = store.find_films("Fresh Print", 2001)
+    assert film.director == "Ann Director" and session.selected_film == film.id
+    assert "Film added" in outcome.message and not outcome.filters_dropped
+    assert "Fresh Print" in titles(session)
+    undone = session.undo()
+    assert store.find_films("Fresh Print") == [] and "is gone" in undone.message
+    assert not session.can_undo
+
+
+def test_a_film_added_under_filters_that_hide_it_drops_them(session, store):
+    session.set_critic_query("noel")
+    session.set_title_query("salt")
+    session.films()
+    outcome = session.add_film("Unreviewed", None, None)
+    assert outcome.filters_dropped and not session.filtered
+    assert "Unreviewed" in titles(session)
+
+
+def test_an_invalid_or_duplicate_film_is_refused_with_its_reasons_and_nothing_to_undo(session, store):
+    count = store.film_count
+    with pytest.raises(ValidationError) as blank:
+        session.add_film("  ", None, None)
+    assert "title" in blank.value.errors
+    with pytest.raises(ValidationError) as year:
+        session.add_film("Some Film", "next year", None)
+    assert "year" in year.value.errors
+    with pytest.raises(ValidationError) as twice:
+        session.add_film("pusher", "1996", None)  # the same film, told apart by neither case nor accent
+    assert "already exists" in twice.value.errors["title"]
+    assert store.film_count == count and not session.can_undo
+
+
+def test_editing_a_film_renames_it_and_undo_puts_the_old_name_back(session, store):
+    pusher = showing(session, "Pusher")
+    outcome = session.edit_film(pusher, "Pusher (Director's Cut)", "1996", "Nicolas Winding Refn")
+    assert store.film(pusher).title == "Pusher (Director's Cut)" and outcome.message == "Film saved."
+    assert session.edit_film(pusher, "Pusher (Director's Cut)", "1996", "Nicolas Winding Refn").message == "Nothing changed."
+    undone = session.undo()
+    assert store.film(pusher).title == "Pusher" and "again" in undone.message
+    assert not session.can_undo
+
+
+def test_deleting_a_film_takes_its_reviews_and_undo_brings_both_back_with_their_ids(session, store):
+    pusher = showing(session, "Pusher")
+    before = store.reviews(pusher)
+    outcome = session.delete_film(pusher)
+    assert f"and its {len(before)} reviews" in outcome.message
+    assert session.selected_film is None and "Pusher" not in titles(session)
+    assert store.review_count == 21 - len(before)
+    undone = session.undo()
+    assert "is back" in undone.message and session.selected_film == pusher
+    assert store.reviews(pusher) == before
+
+
+def test_undoing_the_add_of_a_film_that_has_reviews_now_is_refused(session, store):
+    session.films()
+    session.add_film("Busy Film", None, None)
+    (film,) = store.find_films("Busy Film")
+    store.add_review(film.id, ReviewDraft("Added from elsewhere."))
+    with pytest.raises(StoreError, match="has 1 review now"):
+        session.undo()
+    assert store.find_films("Busy Film") and session.can_undo  # still there, and still undoable
+
+
+def test_the_publication_and_text_filters_narrow_the_lists_and_escape_has_them_to_clear(session, store):
+    session.set_publication_query("lantern")
+    assert set(titles(session)) == {"Salt Lines", "Dead Reckoning Mall", "Bellwether Junction"}
+    assert session.filtered
+    showing(session, "Salt Lines")
+    assert critics(session) == ["Zoë Brandt"]
+    session.set_publication_query("")
+    session.set_text_query("sea")
+    assert critics(session) == ["Søren Vik"] and session.filtered
+
+
+def test_going_to_a_found_review_drops_the_filters_that_hide_it(session, store):
+    session.set_critic_query("noel")
+    session.films()
+    salt = film_id(store, "Salt Lines")
+    vik = next(review for review in store.reviews(salt) if review.critic == "Søren Vik")
+    assert session.go_to_found(vik, "sea")
+    assert session.critic_query == "" and session.text_query == "sea" and session.selected_film == salt
+    assert [review.id for review in session.reviews()] == [vik.id]
+    murray = next(review for review in store.reviews(salt) if review.critic == "Noel Murray")
+    session.set_critic_query("noel")
+    assert not session.go_to_found(murray, "workers")  # listed already: the filter stays
+    assert session.critic_query == "noel"

@@ -19,9 +19,11 @@ from textual.widgets import Input, TextArea
 
 from store.domain import ReviewDraft
 from store.text import clean_paragraphs
-from tests.fixed_store import FIXED_TODAY, browser, type_text
+from tests.fixed_store import FIXED_TODAY, browser, build_store, type_text
 from tui.messages import CriticFilterChanged, FilmChosen
 from tui.screens.browser import BrowserScreen, CriticTyped
+from tui.screens.film_form import FilmFormScreen
+from tui.screens.find import FindScreen
 
 
 class Key(str):
@@ -168,11 +170,20 @@ def state(app) -> dict:
     """What a person sees and where the next key goes."""
     screen = app.browser
     focused = app.focused
+    session = screen.session
+    top = app.screen
     return {
+        "screen": type(top).__name__,
         "focused": focused_field(app) or (focused.id if focused is not None else None),
         "critic bar": (screen.critic_bar.value, screen.critic_bar.has_class("-open"), screen.critic_query),
         "title bar": (screen.title_bar.value, screen.title_bar.has_class("-open"), screen.title_query),
-        "film": (screen.films.cursor, screen.selected_film, screen.film_sort),
+        "publication bar": (
+            screen.publication_bar.value, screen.publication_bar.has_class("-open"), session.publication_query
+        ),
+        "find bar": (screen.find_bar.value, screen.find_bar.has_class("-open"), session.text_query),
+        "film form": top.values if isinstance(top, FilmFormScreen) else None,
+        "finds": (top.field.value, top.finds.cursor) if isinstance(top, FindScreen) else None,
+        "film": (screen.films.cursor, screen.selected_film, screen.film_sort, len(screen.films.rows)),
         "review": (screen.reviews.cursor, screen.review_sort),
         "form": (screen.reviews_pane.editing, form_values(app) if screen.reviews_pane.editing else None),
     }
@@ -203,13 +214,19 @@ BURSTS = {
     "slash then a title": ("/", "salt"),
     "completion then tab in the form": ("a", "anit", RIGHT, TAB, "the new", RIGHT, TAB, "2"),
     "completion then enter in the bar, then a list key": ("c", "den", RIGHT, ENTER, "j"),
-    "c, / and e typed inside fields": ("a", "cat/ace", TAB, "e/u a", ESCAPE, "c", "c/a e"),
+    "c, / and e typed inside fields": ("a", "cat/ace", TAB, "e/u a", ESCAPE, "y", "c", "c/a e"),
     "c, /, a, e and u in the excerpt": ("a", SHIFT_TAB, "a cue/eu", ENTER, ENTER, "c/a", SHIFT_TAB, "u"),
     "corrections": ("a", "Tesx", BACKSPACE, "t", TAB, "abc", LEFT, "x"),
     "enter in the bar then a list key": ("c", "murray", ENTER, "j"),
     "escape in the bar then a list key": ("c", "murray", ESCAPE, "j"),
     "a list key before c": ("s", "c", "noel"),
-    "escape in the form, then a again": ("a", "xyz", ESCAPE, "a", "q"),
+    "escape in the form, then a again": ("a", "xyz", ESCAPE, "y", "a", "q"),
+    "escape in a changed form, then no": ("a", "xyz", ESCAPE, "n", "w"),
+    "escape in an unchanged form, then a list key": ("a", ESCAPE, "k"),
+    "p then a publication, enter, a list key": ("p", "times", ENTER, "j"),
+    "f then words in the film, enter, a list key": ("j", "j", "j", "f", "the", ENTER, "j"),
+    "n then escape in the film form": ("n", "Not Kept", ESCAPE, "y", "j"),
+    "F then words, tab to the finds, a move": ("F", "the", TAB, "j"),
     "tab between panes, then e": ("j", TAB, TAB, "j", "e"),
     "enter on a film, then e": ("j", ENTER, "j", "e", "Edited", TAB),
     "shift+tab out of the films": ("k", SHIFT_TAB, "j", TAB, "j"),
@@ -224,6 +241,52 @@ async def test_keys_typed_at_once_land_where_they_land_one_by_one(store, keys):
         assert await at_once(app, pilot, *keys, until=lambda: state(app) == expected) == expected
 
 
+# Bursts that change the store: each way of typing them gets a store of its own.
+FILM_BURSTS = {
+    "n, a film typed and saved, then a review of it": (
+        "n", "Burst Film", TAB, "1999", ENTER, "Ann Director", CTRL_S, "a", "Q"
+    ),
+    "e on a film, a longer title, enter to the end": ("j", "e", " Redux", ENTER, ENTER, ENTER, "k"),
+    "d on a film, yes, then a move": ("j", "d", "y", "j"),
+    "d on a film, yes, then undo": ("j", "d", "y", "u"),
+    "d on a review, yes, then a move": (TAB, TAB, "d", "y", "j"),
+}
+
+
+@pytest.mark.parametrize("keys", list(FILM_BURSTS.values()), ids=list(FILM_BURSTS))
+async def test_changes_typed_at_once_land_as_they_do_one_by_one(tmp_path, keys):
+    slow, quick = build_store(tmp_path / "slow.json"), build_store(tmp_path / "quick.json")
+    try:
+        expected = await one_by_one(slow, *keys)
+        app = browser(quick)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert await at_once(app, pilot, *keys, until=lambda: state(app) == expected) == expected
+        assert [s.film.label for s in slow.films()] == [s.film.label for s in quick.films()]
+        assert slow.review_count == quick.review_count
+    finally:
+        slow.close()
+        quick.close()
+
+
+async def test_the_film_bursts_mean_what_they_say(tmp_path):
+    store = build_store(tmp_path / "films.json")
+    try:
+        added = await one_by_one(store, *FILM_BURSTS["n, a film typed and saved, then a review of it"])
+        (film,) = store.find_films("Burst Film", 1999)
+        assert film.director == "Ann Director" and added["film"][1] == film.id
+        assert added["form"] == (True, {"critic": "Q", "publication": "", "date": FIXED_TODAY.isoformat(),
+                                        "grade": "", "excerpt": ""})
+        titles = {summary.film.title for summary in store.films()}
+        await one_by_one(store, *FILM_BURSTS["e on a film, a longer title, enter to the end"])
+        assert len({summary.film.title for summary in store.films()} - titles) == 1
+        assert any(summary.film.title.endswith(" Redux") for summary in store.films())
+        before = store.film_count
+        undone = await one_by_one(store, *FILM_BURSTS["d on a film, yes, then undo"])
+        assert store.film_count == before and undone["screen"] == "BrowserScreen"
+    finally:
+        store.close()
+
+
 async def test_the_bursts_above_mean_what_they_say(store):
     """The one-by-one outcomes the comparison relies on, spelled out for a few of them."""
     critic = await one_by_one(store, *BURSTS["completion then tab in the form"])
@@ -232,6 +295,12 @@ async def test_the_bursts_above_mean_what_they_say(store):
     assert critic["form"][1]["date"].endswith("2") and critic["focused"] == "date"
     fields = await one_by_one(store, *BURSTS["c, / and e typed inside fields"])
     assert fields["critic bar"] == ("c/a e", True, "c/a e") and not fields["form"][0]
+    kept_form = await one_by_one(store, *BURSTS["escape in a changed form, then no"])
+    assert kept_form["form"][1]["critic"] == "xyzw" and kept_form["screen"] == "BrowserScreen"
+    publication = await one_by_one(store, *BURSTS["p then a publication, enter, a list key"])
+    assert publication["publication bar"] == ("times", False, "times") and publication["focused"] == "films"
+    finds = await one_by_one(store, *BURSTS["F then words, tab to the finds, a move"])
+    assert finds["screen"] == "FindScreen" and finds["finds"] == ("the", 1) and finds["focused"] == "finds"
     excerpt = await one_by_one(store, *BURSTS["c, /, a, e and u in the excerpt"])
     assert excerpt["form"][1]["excerpt"] == "a cue/eu\n\nc/a" and excerpt["form"][1]["grade"] == "u"
     fixed = await one_by_one(store, *BURSTS["corrections"])

@@ -17,14 +17,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from store.domain import Review
+from store.domain import Film, Review
 from store.errors import StoreError, ValidationError
 from store.views import FilmSort, ReviewSort
 from tui.messages import (
     CriticFilterChanged,
     FilmChosen,
+    FilmDeleteRequested,
+    FilmFormOpened,
+    FindEverywhereRequested,
     PublicationWeightChanged,
     RefreshRequested,
+    ReviewCopyRequested,
     ReviewCriticRequested,
     ReviewDeleteRequested,
     ReviewFormClosed,
@@ -37,15 +41,18 @@ from tui.messages import (
 )
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.film_form import FilmFields, FilmFormScreen
+from tui.screens.find import FindScreen
 from tui.session import BrowserSession, Outcome
 from tui.suggest import CriticSuggester
 from tui.widgets.film_list import FilmList
 from tui.widgets.gauge import CriticProfileView, DistributionGauge
-from tui.widgets.query_bar import QueryBar
+from tui.widgets.query_bar import FindBar, QueryBar
 from tui.widgets.review_list import ReviewList
 from tui.widgets.reviews_pane import ReviewsPane, review_heading
 from tui.widgets.status_line import StatusLine
 from tui.widgets.focus import after_keys_land, focus_now, is_text_field
+from tui.words import counted
 
 if TYPE_CHECKING:
     from store.repository import Repository
@@ -64,6 +71,15 @@ REVIEW_SORT_COLUMNS = {
     ReviewSort.PUBLICATION: "Publication",
     ReviewSort.DATE: "Date",
 }
+
+
+def review_as_text(review: Review, film: Film) -> str:
+    """A review as copied to the clipboard: who, where, when and the grade on a line, then the text."""
+    parts = [film.label, review.critic or "uncredited", review.publication, review.date]
+    if review.grade:
+        parts.append(f"{review.grade} ({review.score})" if review.score is not None else review.grade)
+    heading = " · ".join(part for part in parts if part)
+    return f"{heading}\n{review.excerpt}" if review.excerpt else heading
 
 
 class SummaryPane(VerticalScroll):
@@ -100,16 +116,23 @@ FORM_ROOM = 9
 
 
 class BrowserScreen(Screen[None]):
+    # The footer (80 columns, with the palette's key) shows the keys a newcomer needs first; the
+    # help screen (?) lists them all.
     # Priority (the keys typed after one wait until it has acted, and it acts once the keys typed
     # before it have landed: tui/widgets/focus.py): each moves focus or changes where keys go. In
     # a text field the printable ones are letters (check_action). `e` and enter stand in for the
     # lists' own (same look in the footer) where they apply.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "critic_filter", "Critic", priority=True),
-        Binding("slash", "title_search", "Title", priority=True),
+        Binding("p", "publication_filter", "Publication", show=False, priority=True),
+        Binding("slash", "title_search", "Title", show=False, priority=True),
+        Binding("f", "find", "Find", priority=True),
+        Binding("F", "find_everywhere", "Find in all", show=False, priority=True),
         Binding("a", "add_review", "Add", priority=True),
-        Binding("e", "edit_review", "Edit", priority=True),
-        Binding("enter", "choose_film", "Reviews", priority=True),
+        Binding("n", "new_film", "New", priority=True),
+        Binding("e", "edit", "Edit", priority=True),
+        Binding("d", "delete", "Delete", show=False, priority=True),
+        Binding("enter", "choose_film", "Reviews", show=False, priority=True),
         Binding("u", "undo", "Undo", priority=True),
         # With nothing to undo, `undo` is greyed in the footer and `u` falls through to this one,
         # which says so in the status line.
@@ -117,7 +140,7 @@ class BrowserScreen(Screen[None]):
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
-        Binding("escape", "clear_filters", "Unfilter"),
+        Binding("escape", "clear_filters", "Clear filters"),
     ]
     ESCAPE_TO_MINIMIZE = False  # escape is the form's (cancel) when it fills a small screen
 
@@ -140,9 +163,17 @@ class BrowserScreen(Screen[None]):
         yield QueryBar(
             "Critic", "→ accept · enter keep · esc clear", placeholder="part of a critic's name", id="critic-bar"
         )
+        yield QueryBar(
+            "Publication", "→ accept · enter keep · esc clear", placeholder="part of a publication's name",
+            id="publication-bar",
+        )
         yield QueryBar("Title", "enter keep · esc clear", placeholder="part of a title", id="title-bar")
+        yield FindBar(
+            "Find", "ctrl+f in every film · enter keep · esc clear", placeholder="words in this film's reviews",
+            id="find-bar",
+        )
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)  # one space between keys: the browser has many
 
     def on_mount(self) -> None:
         self.query_one("#profile").display = False
@@ -213,6 +244,27 @@ class BrowserScreen(Screen[None]):
     @property
     def title_bar(self) -> QueryBar:
         return self.query_one("#title-bar", QueryBar)
+
+    @property
+    def publication_bar(self) -> QueryBar:
+        return self.query_one("#publication-bar", QueryBar)
+
+    @property
+    def find_bar(self) -> QueryBar:
+        return self.query_one("#find-bar", QueryBar)
+
+    def _bars(self) -> tuple[QueryBar, ...]:
+        return (self.critic_bar, self.publication_bar, self.title_bar, self.find_bar)
+
+    def _open_bar(self, bar: QueryBar, suggester: CriticSuggester | None = None) -> None:
+        """One bar open at a time; the lists take focus back when it closes (QueryBar.Done)."""
+        if self.repository is None:
+            return
+        self._remember_focus()
+        for other in self._bars():
+            if other is not bar:
+                other.close()
+        bar.open(suggester)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -291,6 +343,10 @@ class BrowserScreen(Screen[None]):
             count += f" by {one_line(self.critic_query)}"
         elif self.critic_query:
             count += f" by critics matching “{one_line(self.critic_query)}”"
+        if self.session.publication_query:
+            count += f" in “{one_line(self.session.publication_query)}”"
+        if self.session.text_query:
+            count += f" holding “{one_line(self.session.text_query)}”"
         pane.border_subtitle = Content(f"{count} · {self.session.review_sort_label}")
         self._sync_bindings()
 
@@ -341,7 +397,9 @@ class BrowserScreen(Screen[None]):
         self.status.show_state(
             critic=self.critic_query,
             critic_exact=self.session.critic_exact,
+            publication=self.session.publication_query,
             title=self.title_query,
+            text=self.session.text_query,
             films_listed=len(self.films.rows),
             films_total=repository.film_count,
             reviews_total=repository.review_count,
@@ -367,31 +425,49 @@ class BrowserScreen(Screen[None]):
         after_keys_land(self, self._open_critic_bar)
 
     def _open_critic_bar(self) -> None:
-        if self.repository is None:
-            return
-        self._remember_focus()
-        self.title_bar.close()
-        self.critic_bar.open(CriticSuggester(self.repository.critics()))
+        if self.repository is not None:
+            self._open_bar(self.critic_bar, CriticSuggester(self.repository.critics()))
+
+    def action_publication_filter(self) -> None:
+        after_keys_land(self, self._open_publication_bar)
+
+    def _open_publication_bar(self) -> None:
+        if self.repository is not None:
+            names = [publication.name for publication in self.repository.publications()]
+            self._open_bar(self.publication_bar, CriticSuggester(names))
 
     def action_title_search(self) -> None:
-        after_keys_land(self, self._open_title_bar)
+        after_keys_land(self, lambda: self._open_bar(self.title_bar))
 
-    def _open_title_bar(self) -> None:
-        if self.repository is None:
-            return
-        self._remember_focus()
-        self.critic_bar.close()
-        self.title_bar.open()
+    def action_find(self) -> None:
+        after_keys_land(self, lambda: self._open_bar(self.find_bar))
+
+    def action_find_everywhere(self) -> None:
+        after_keys_land(self, lambda: self.post_message(FindEverywhereRequested(self.session.text_query)))
+
+    def action_new_film(self) -> None:
+        after_keys_land(self, lambda: self.post_message(FilmFormOpened()))
+
+    def action_edit(self) -> None:
+        after_keys_land(self, self._edit)
+
+    def _edit(self) -> None:
+        if self.focused is self.reviews and (review := self.reviews.current) is not None:
+            self.post_message(ReviewFormOpened(review.id))
+        elif self.focused is self.films and (film := self.films.current) is not None:
+            self.post_message(FilmFormOpened(film.film.id))
+
+    def action_delete(self) -> None:
+        after_keys_land(self, self._delete_focused)
+
+    def _delete_focused(self) -> None:
+        if self.focused is self.reviews and (review := self.reviews.current) is not None:
+            self.post_message(ReviewDeleteRequested(review.id))
+        elif self.focused is self.films and (film := self.films.current) is not None:
+            self.post_message(FilmDeleteRequested(film.film.id))
 
     def action_add_review(self) -> None:
         after_keys_land(self, lambda: self.post_message(ReviewFormOpened()))
-
-    def action_edit_review(self) -> None:
-        after_keys_land(self, self._edit_review)
-
-    def _edit_review(self) -> None:
-        if self.focused is self.reviews and (review := self.reviews.current) is not None:
-            self.post_message(ReviewFormOpened(review.id))
 
     def action_choose_film(self) -> None:
         after_keys_land(self, self._choose_film)
@@ -421,18 +497,31 @@ class BrowserScreen(Screen[None]):
             self.post_message(CriticFilterChanged(""))
         if self.title_query:
             self.post_message(TitleFilterChanged(""))
+        if self.session.publication_query or self.session.text_query:
+            self.publication_bar.set_value("")
+            self.find_bar.set_value("")
+            self.session.set_publication_query("")
+            self.session.set_text_query("")
+            self.reload_films()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
         if action in (
-            "critic_filter", "title_search", "add_review", "edit_review", "undo", "nothing_to_undo"
+            "critic_filter", "publication_filter", "title_search", "find", "find_everywhere", "add_review",
+            "new_film", "edit", "delete", "undo", "nothing_to_undo",
         ) and is_text_field(focused):
             return False  # a letter in a field ("/" too: Textual does not count "slash" as printable)
         if action in ("next_pane", "previous_pane") and focused is not None and self.reviews_pane.form in focused.ancestors:
             return False  # the form moves between its own fields
-        if action == "edit_review":
-            # Where the reviews list shows its own `e`, and as it shows it.
-            return (focused is self.reviews) and (None if self.reviews.current is None else True)
+        if action in ("edit", "delete"):
+            # In the lists, on their highlighted row: greyed in the footer when there is none.
+            if focused is self.reviews:
+                return None if self.reviews.current is None else True
+            if focused is self.films:
+                return None if self.films.current is None else True
+            return False
+        if action == "new_film":
+            return focused is self.films
         if action == "choose_film":
             return focused is self.films
         if action == "undo" and not self.session.can_undo:
@@ -472,8 +561,7 @@ class BrowserScreen(Screen[None]):
         if not event.focus_reviews and self.films.index_of(event.film_id) is None:
             return  # the films cursor was there before the list changed (typing a filter): stale
         if self.session.choose_film(event.film_id):  # it was hidden: the filters are gone
-            self._show_query(self.title_bar, "")
-            self._show_query(self.critic_bar, "")
+            self._show_filters_dropped()
             self.reload_films()
         self.films.move_to_key(event.film_id, announce=False)
         if event.film_id != self.selected_film:
@@ -489,9 +577,32 @@ class BrowserScreen(Screen[None]):
     def _title_typed(self, event: QueryBar.Changed) -> None:
         self.post_message(TitleTyped(event.value, event.generation))
 
+    @on(QueryBar.Changed, "#publication-bar")
+    def _publication_typed(self, event: QueryBar.Changed) -> None:
+        event.stop()
+        if event.generation != self.publication_bar.generation:
+            return  # typed before the bar was set from elsewhere: out of date
+        self.session.set_publication_query(event.value)
+        self.reload_films()
+
+    @on(QueryBar.Changed, "#find-bar")
+    def _find_typed(self, event: QueryBar.Changed) -> None:
+        event.stop()
+        if event.generation != self.find_bar.generation:
+            return
+        self.session.set_text_query(event.value)
+        self.reload_reviews(keep=self.reviews.current.id if self.reviews.current else None)
+        self._update_status()
+        self._sync_bindings()
+
     @on(QueryBar.Done)
     def _bar_done(self, event: QueryBar.Done) -> None:
         self._restore_focus()
+
+    def _show_filters_dropped(self) -> None:
+        """The session dropped the filters (to show a film they hid): the bars say so."""
+        for bar in (self.critic_bar, self.publication_bar, self.title_bar):
+            self._show_query(bar, "")
 
     @staticmethod
     def _show_query(bar: QueryBar, query: str) -> None:
@@ -604,6 +715,15 @@ class BrowserScreen(Screen[None]):
     @on(ReviewFormClosed)
     def _form_closed(self, event: ReviewFormClosed) -> None:
         event.stop()
+        if event.changed:
+
+            def answered(discard: bool | None) -> None:
+                if discard:
+                    self.post_message(ReviewFormClosed())
+
+            question = Content("Discard the changes to this review?")
+            self.app.push_screen(ConfirmScreen(question, "Discard changes"), answered)
+            return
         self.reviews_pane.close_form()
         self._fit_form()
         focus_now(self.reviews)
@@ -644,6 +764,8 @@ class BrowserScreen(Screen[None]):
 
     def _show_outcome(self, outcome: Outcome, *, focus_reviews: bool) -> None:
         """After a change: the film's badge and gauge redrawn, the changed review under the cursor."""
+        if outcome.filters_dropped:
+            self._show_filters_dropped()
         self.reload_films()
         if outcome.review is not None:
             self.reload_reviews(keep=outcome.review.id)
@@ -704,6 +826,104 @@ class BrowserScreen(Screen[None]):
             return
         self.reload_films()
         self._update_status(f"{one_line(publication.name)} now weighs {publication.weight:g}.")
+
+    # -- films ---------------------------------------------------------------------------------
+
+    @on(FilmFormOpened)
+    def _film_form_opened(self, event: FilmFormOpened) -> None:
+        event.stop()
+        if self.repository is None:
+            return
+        film: Film | None = None
+        if event.film_id is not None:
+            try:
+                film = self.repository.film(event.film_id)
+            except StoreError as error:
+                self.notify(one_line(str(error)), severity="error", markup=False)
+                return
+        self.app.push_screen(FilmFormScreen(self.save_film, film))
+
+    def save_film(self, fields: FilmFields) -> dict[str, str] | None:
+        """Save what the film form holds; the store's reasons per field if it refuses (then
+        nothing changed), else None, with the film shown and the films pane focused."""
+        try:
+            if fields.film_id is None:
+                outcome = self.session.add_film(fields.title, fields.year, fields.director)
+            else:
+                outcome = self.session.edit_film(fields.film_id, fields.title, fields.year, fields.director)
+        except ValidationError as error:
+            return dict(error.errors)
+        except StoreError as error:
+            return {"title": str(error)}
+        self._show_outcome(outcome, focus_reviews=False)
+        focus_now(self.films)
+        return None
+
+    @on(FilmDeleteRequested)
+    def _film_delete_requested(self, event: FilmDeleteRequested) -> None:
+        event.stop()
+        repository = self.repository
+        if repository is None:
+            return
+        try:
+            film = repository.film(event.film_id)
+            reviews = len(repository.reviews(event.film_id))
+        except StoreError as error:
+            self.notify(one_line(str(error)), severity="error", markup=False)
+            return
+        question = Content("Delete ") + content(film.label)
+        question += Content(f" and its {counted(reviews, 'review')}?" if reviews else "? It has no reviews.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                try:
+                    outcome = self.session.delete_film(film.id)
+                except StoreError as error:
+                    self.notify(one_line(str(error)), severity="error", markup=False)
+                    return
+                self._show_outcome(outcome, focus_reviews=False)
+
+        self.app.push_screen(ConfirmScreen(question, "Delete film"), answered)
+
+    # -- copying and finding -------------------------------------------------------------------
+
+    @on(ReviewCopyRequested)
+    def _copy_requested(self, event: ReviewCopyRequested) -> None:
+        event.stop()
+        review = self._review_or_say_why(event.review_id)
+        if review is None or (repository := self.repository) is None:
+            return
+        self.app.copy_to_clipboard(review_as_text(review, repository.film(review.film_id)))
+        who = one_line(review.critic) if review.critic else "an uncredited critic"
+        self._update_status(f"Copied the review by {who} (the terminal must allow OSC 52 clipboard writes).")
+
+    @on(FindEverywhereRequested)
+    def _find_everywhere(self, event: FindEverywhereRequested) -> None:
+        event.stop()
+        repository = self.repository
+        if repository is None:
+            return
+
+        def chosen(review_id: int | None) -> None:
+            if review_id is not None:
+                self._go_to_found(review_id, screen.field.value)
+
+        screen = FindScreen(repository, event.query)
+        self.app.push_screen(screen, chosen)
+
+    def _go_to_found(self, review_id: int, query: str) -> None:
+        """A find chosen: its film selected, the film's reviews holding the words listed, and the
+        review under the cursor (filters that would hide it go)."""
+        review = self._review_or_say_why(review_id)
+        if review is None:
+            return
+        if self.session.go_to_found(review, query):
+            self._show_filters_dropped()
+        self.find_bar.set_value(query)
+        self.reload_films()
+        self.films.move_to_key(review.film_id, announce=False)
+        self.reload_reviews(keep=review.id)
+        focus_now(self.reviews)
 
     @on(RefreshRequested)
     def _refresh_requested(self, event: RefreshRequested) -> None:

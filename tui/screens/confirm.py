@@ -11,13 +11,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.widgets.focus import after_keys_land
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Shows a question (Content, so data inside stays literal); y or enter says yes."""
 
+    # Priority, answering once the keys typed before have landed: the keys typed after the answer
+    # go where it leads (the form again, the lists), not to this screen on its way out.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
     ]
 
 
@@ -33,4 +37,4 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Content("y / enter: yes    n / escape: no"), id="confirm-keys")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        after_keys_land(self, lambda: self.dismiss(yes))

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 
 from tui.keys import KEY_HELP
+from tui.widgets.focus import after_keys_land
 
 MIN_DESCRIPTION = 20  # narrower than this beside the keys, a description goes on the lines below them
 
@@ -63,7 +64,7 @@ class HelpText(Widget):
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close"),
+        Binding("escape,q,question_mark", "close", "Close", priority=True),
     ]
 
 
@@ -77,4 +78,5 @@ class HelpScreen(ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        # Once the keys before it have landed; the keys after it go to the browser (focus.py).
+        after_keys_land(self, lambda: self.dismiss(None))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -14,10 +13,16 @@ from textual.widgets import Input, Static
 
 from store.domain import Publication
 from tui.plain import one_line
+from tui.widgets.focus import after_keys_land
 
 
 class WeightScreen(ModalScreen[float | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # Priority, acting once the keys typed before have landed (tui/widgets/focus.py): the weight
+    # read is all that was typed, and the keys after go to the browser, not to this screen.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "set", "Set", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
 
 
     def __init__(self, publication: Publication) -> None:
@@ -36,10 +41,12 @@ class WeightScreen(ModalScreen[float | None]):
             yield Static("", id="weight-error")
             yield Static(Content("enter: set    escape: cancel"), id="weight-keys")
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    def action_set(self) -> None:
+        after_keys_land(self, self._set)
+
+    def _set(self) -> None:
         try:
-            weight = float(event.value)
+            weight = float(self.query_one("#weight-input", Input).value)
         except ValueError:
             weight = -1.0
         if not weight >= 0 or weight == float("inf"):
@@ -48,4 +55,4 @@ class WeightScreen(ModalScreen[float | None]):
         self.dismiss(weight)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        after_keys_land(self, lambda: self.dismiss(None))

@@ -23,8 +23,8 @@ class FilmList(RowList[FilmSummary]):
     DEFAULT_CSS = "FilmList {" + BADGE_CSS + "}"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Reviews"),
-        Binding("s", "sort", "Sort"),
+        Binding("enter", "choose", "Reviews", show=False),
+        Binding("s", "sort", "Sort", show=False),
         Binding("S", "reverse", "Reverse", show=False),
     ]
 
@@ -32,6 +32,13 @@ class FilmList(RowList[FilmSummary]):
 
     def key_of(self, row: FilmSummary) -> Hashable:
         return row.film.id
+
+    @property
+    def current_key(self) -> Hashable | None:
+        rows, cursor = self.rows, self.cursor
+        if isinstance(rows, StoreFilmList) and cursor is not None:
+            return rows.ids[cursor]  # a film deleted since the list was made has no summary to read
+        return super().current_key
 
     def index_of(self, key: Hashable) -> int | None:
         # The store's lazy list finds a film by id without scoring every film on the way.

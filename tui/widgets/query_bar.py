@@ -13,6 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from store.text import fold
+from tui.messages import FindEverywhereRequested
 from tui.plain import content
 from tui.widgets.focus import FieldInput, after_keys_land, focus_now
 
@@ -165,3 +166,20 @@ class QueryBar(Horizontal):
             self.input.value = ""  # posts Changed(""), which clears the filter
         self.close()
         self.post_message(self.Done(self, kept=False))
+
+
+class FindBar(QueryBar):
+    """The bar that finds words in the selected film's reviews; ctrl+f takes its words to the
+    search across every film."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "everywhere", "In every film", show=False, priority=True),
+    ]
+
+    def action_everywhere(self) -> None:
+        after_keys_land(self, self._everywhere)
+
+    def _everywhere(self) -> None:
+        self.close()
+        self.post_message(self.Done(self, kept=True))
+        self.post_message(FindEverywhereRequested(self.input.value))

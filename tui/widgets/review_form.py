@@ -95,6 +95,7 @@ class ReviewForm(VerticalScroll, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.film_id: int | None = None
         self.review_id: int | None = None
+        self._opened_with: ReviewDraft | None = None  # what the fields held when it opened
 
     def compose(self) -> ComposeResult:
         for name, label in FIELDS:
@@ -134,6 +135,12 @@ class ReviewForm(VerticalScroll, can_focus=False):
         self.scroll_home(animate=False)
         self._preview_grade(self.input("grade").value)
         focus_now(self.input("critic"))
+        self._opened_with = self.draft
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was typed that cancelling would lose."""
+        return self._opened_with is not None and self.draft != self._opened_with
 
     # -- fields ----------------------------------------------------------------------------------
 
@@ -271,7 +278,11 @@ class ReviewForm(VerticalScroll, can_focus=False):
             self.post_message(ReviewSubmitted(self.film_id, self.draft, self.review_id))
 
     def action_cancel(self) -> None:
-        after_keys_land(self, lambda: self.post_message(ReviewFormClosed()))
+        after_keys_land(self, self._cancel)
+
+    def _cancel(self) -> None:
+        # With changes, the browser asks before they are lost.
+        self.post_message(ReviewFormClosed(changed=self.changed))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enter_field" and isinstance(self.screen.focused, ExcerptArea):

@@ -11,7 +11,7 @@ from textual.message import Message
 
 from store.domain import Review
 from store.scoring import review_class
-from tui.messages import ReviewCriticRequested, ReviewDeleteRequested, ReviewFormOpened, SortCycled, SortReversed
+from tui.messages import ReviewCopyRequested, ReviewCriticRequested, ReviewDeleteRequested, ReviewFormOpened, SortCycled, SortReversed
 from tui.plain import one_line
 from tui.widgets.row_list import Cell, RowList
 from tui.widgets.tones import BADGE_CSS, TONE_CLASSES
@@ -35,9 +35,10 @@ class ReviewList(RowList[Review]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
-        Binding("s", "sort", "Sort"),
+        Binding("s", "sort", "Sort", show=False),
         Binding("S", "reverse", "Reverse", show=False),
         Binding("C", "critic", "By critic", show=False),
+        Binding("y", "copy", "Copy", show=False),
         Binding("enter", "expand", "Excerpt", show=False),
     ]
 
@@ -121,10 +122,14 @@ class ReviewList(RowList[Review]):
         if (row := self.current) is not None:
             self.post_message(ReviewCriticRequested(row.id))
 
+    def action_copy(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(ReviewCopyRequested(row.id))
+
     def action_expand(self) -> None:
         self.post_message(self.ExpandToggled())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "delete", "critic") and self.current is None:
+        if action in ("edit", "delete", "critic", "copy") and self.current is None:
             return None  # shown greyed: nothing to act on
         return True

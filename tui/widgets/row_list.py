@@ -137,6 +137,13 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
         """The row under the cursor."""
         return None if self._cursor is None else self._rows[self._cursor]
 
+    @property
+    def current_key(self) -> Hashable | None:
+        """The key of the row under the cursor (without reading the row where a subclass can:
+        the rows may be the store's lazy list, whose row can be gone from the store by now)."""
+        row = self.current
+        return None if row is None else self.key_of(row)
+
     def index_of(self, key: Hashable) -> int | None:
         for index, row in enumerate(self._rows):
             if self.key_of(row) == key:
@@ -151,26 +158,23 @@ class RowList(ScrollView, Generic[RowT], can_focus=True):
 
         announce=False: the caller redraws what depends on the cursor itself (no cursor_moved call).
         """
-        before = self.current
+        before = self.current_key
         self._rows = rows
         self._drawn.clear()
         index = self.index_of(keep) if keep is not None else None
         if index is None and before is not None and not reset:
-            index = self.index_of(self.key_of(before))
+            index = self.index_of(before)
         if index is None and rows:
             index = 0 if reset else min(self._cursor or 0, len(rows) - 1)
         self._cursor = index if rows else None
         self._update_virtual_size()
         self.scroll_to_cursor()
         self.refresh()
-        after = self.current
+        after = self.current_key
         if (before is None) != (after is None):
             self.refresh_bindings()  # actions on "the current row" come and go (the footer is costly)
-        moved = (before is None) != (after is None) or (
-            before is not None and after is not None and self.key_of(before) != self.key_of(after)
-        )
-        if announce and moved:
-            self.cursor_moved(after)
+        if announce and before != after:
+            self.cursor_moved(self.current)
 
     def move_cursor(self, index: int, *, announce: bool = True) -> None:
         if not self._rows:

@@ -38,7 +38,9 @@ class StatusLine(Horizontal):
         *,
         critic: str = "",
         critic_exact: bool = False,
+        publication: str = "",
         title: str = "",
+        text: str = "",
         films_listed: int,
         films_total: int,
         reviews_total: int,
@@ -51,8 +53,12 @@ class StatusLine(Horizontal):
             parts.append(Content.styled("critic ", "bold") + Content(f"exactly {one_line(critic)}"))
         elif critic:
             parts.append(Content.styled("critic ", "bold") + Content(f"\u201c{one_line(critic)}\u201d"))
+        if publication:
+            parts.append(Content.styled("publication ", "bold") + Content(f"\u201c{one_line(publication)}\u201d"))
         if title:
             parts.append(Content.styled("title ", "bold") + Content(f"\u201c{one_line(title)}\u201d"))
+        if text:
+            parts.append(Content.styled("find ", "bold") + Content(f"\u201c{one_line(text)}\u201d"))
         if films_listed == films_total:
             parts.append(Content(f"{counted(films_total, 'film')} · {counted(reviews_total, 'review')}"))
         else:
