@@ -27,7 +27,6 @@ from tui.widgets.focus import FieldInput, after_keys_land, focus_now
 from tui.widgets.reviews_pane import review_heading
 from tui.widgets.row_list import Cell, RowList
 from tui.widgets.tones import BADGE_CSS, TONE_CLASSES
-from tui.words import counted
 
 if TYPE_CHECKING:
     from store.repository import Repository
@@ -47,6 +46,11 @@ class Found:
     def __init__(self, review: Review, film_label: str) -> None:
         self.review = review
         self.film_label = film_label
+
+
+def reviews(count: int) -> str:
+    """ "1 review", "72,895 reviews": the counts of a large store read at a glance."""
+    return f"{count:,} {'review' if count == 1 else 'reviews'}"
 
 
 def snippet(text: str, words: tuple[str, ...]) -> str:
@@ -219,10 +223,10 @@ class FindScreen(Screen[int | None]):
         self._show_progress(total, total, done=True)
 
     def _show_progress(self, looked_at: int, total: int, *, done: bool) -> None:
-        found = counted(self.found, "review")
+        found = reviews(self.found)
         listed = f" (the first {MAX_LISTED:,} listed: more words narrow it)" if self.found > MAX_LISTED else ""
         if done:
-            self._status(Content(f"{found} found in {counted(total, 'review')}{listed}"))
+            self._status(Content(f"{found} found in {reviews(total)}{listed}"))
         else:
             share = 0 if not total else looked_at * 100 // total
             self._status(Content(f"Searching {share}% · {found} found{listed} · esc stops"))
@@ -250,7 +254,7 @@ class FindScreen(Screen[int | None]):
     def _stop_or_close(self) -> None:
         if self.searching:
             self.stop()
-            self._status(Content(f"Stopped: {counted(self.found, 'review')} found so far · esc closes"))
+            self._status(Content(f"Stopped: {reviews(self.found)} found so far · esc closes"))
             return
         self.dismiss(None)
 
