@@ -62,7 +62,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def _add_film_choice(parser: argparse.ArgumentParser) -> None:
     """--film TITLE [--year Y] or --id N: the film a command changes."""
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--film", metavar="TITLE")
+    which.add_argument("--film", metavar="TITLE", help="the film's title, or its key (as a dataset names it)")
     which.add_argument("--id", type=int, metavar="N", help="the film's id (as `add-film` printed it)")
     parser.add_argument("--year", type=int, help="with --film: the film's year, when several films share the title")
 
@@ -86,19 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=cmd_import)
 
     add = commands.add_parser("add", help="add one review (prints its id once it is on disk)")
-    add.add_argument("--film", required=True, metavar="TITLE")
+    add.add_argument("--film", required=True, metavar="TITLE", help="the film's title, or its key")
     add.add_argument("--year", type=int, help="the film's year, when several films share the title")
     add.add_argument("--critic", required=True, metavar="NAME")
     add.add_argument("--publication", metavar="P")
     add.add_argument("--date", metavar="YYYY-MM-DD")
     add.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
-    add.add_argument("--excerpt", required=True, metavar="TEXT")
+    add.add_argument("--excerpt", metavar="TEXT", help="the review's text (a review needs a text, a grade or a call)")
+    add.add_argument("--sentiment", metavar="CALL", help="the critic's own call: positive, mixed or negative")
+    add.add_argument("--top-critic", action="store_true", help="the critic is a top critic")
     _add_db(add)
     add.set_defaults(handler=cmd_add)
 
     edit = commands.add_parser(
         "edit", help="change a review, by the id `add` printed; only the fields given change",
-        epilog='An empty value clears a field (--grade "" leaves the review unscored); the excerpt cannot be cleared.',
+        epilog='An empty value clears a field (--grade "" leaves the review unscored); a review keeps a text, a grade or a call.',
     )
     edit.add_argument("review", metavar="ID", type=int, help="the review's id")
     edit.add_argument("--critic", metavar="NAME")
@@ -106,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--date", metavar="YYYY-MM-DD")
     edit.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
     edit.add_argument("--excerpt", metavar="TEXT")
+    edit.add_argument("--sentiment", metavar="CALL", help='the critic\'s own call: positive, mixed or negative ("" for none)')
+    edit.add_argument("--top-critic", choices=("true", "false"), help="whether the critic is a top critic")
     _add_db(edit)
     edit.set_defaults(handler=cmd_edit)
 
@@ -136,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete_film.set_defaults(handler=cmd_delete_film)
 
     stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
-    stats.add_argument("--film", metavar="TITLE")
+    stats.add_argument("--film", metavar="TITLE", help="the film's title, or its key")
     stats.add_argument("--year", type=int, help="the film's year, when several films share the title")
     stats.add_argument("--critic", metavar="NAME", help="films that critic reviewed, and the critic's profile")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
@@ -202,14 +206,21 @@ def _did_you_mean(close: list[str]) -> str:
 
 
 def _choose_film(repository, title: str, year: int | None) -> FilmSummary:
-    """The one film called title (and of that year, if given). What the database holds decides,
-    not how the command was typed, so an unknown or ambiguous film is status 1, not 2."""
+    """The one film whose key is title, else the one called title (and of that year, if given).
+    What the database holds decides, not how the command was typed, so an unknown or ambiguous
+    film is status 1, not 2."""
+    keyed = repository.film_by_key(title)
+    if keyed is not None and year in (None, keyed.year):
+        return repository.summary(keyed.id)
     films = repository.find_films(title, year)
     if len(films) == 1:
         return repository.summary(films[0].id)
     if films and year is None and len({f.year for f in films}) == len(films):
         years = ", ".join(str(f.year) for f in films)
         raise StoreError(f"several films are called {title!r} ({years}): add --year")
+    if films and any(f.key is not None for f in films):  # titles repeat across keys
+        listed = ", ".join(f"{f.label} [key {f.key}]" if f.key is not None else f"{f.label} [no key]" for f in films)
+        raise StoreError(f"several films are called {title!r}: {listed}; give the key with --film")
     if films:  # same year too: their titles differ only in case or accents (see the warnings)
         labels = ", ".join(f.label for f in films)
         raise StoreError(f"several films are called {title!r}: {labels}; give the title exactly as listed")
@@ -243,7 +254,10 @@ def _compact_if_due(repository) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    draft = ReviewDraft(args.excerpt, args.critic, args.publication, args.date, args.grade)
+    draft = ReviewDraft(
+        args.excerpt or "", args.critic, args.publication, args.date, args.grade,
+        sentiment=args.sentiment, top_critic=args.top_critic,
+    )
     with _open(args) as repository:
         film = _choose_film(repository, args.film, args.year)
         review = repository.add_review(film.film.id, draft, today=date.today())
@@ -268,10 +282,16 @@ def _review_label(repository, review: Review) -> str:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    fields = ("excerpt", "critic", "publication", "date", "grade")
-    given = {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
+    fields = ("excerpt", "critic", "publication", "date", "grade", "sentiment")
+    given: dict[str, Any] = {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
+    if args.top_critic is not None:
+        given["top_critic"] = args.top_critic == "true"
     if not given:
-        raise CommandError("nothing to change: give --critic, --publication, --date, --grade or --excerpt")
+        raise CommandError(
+            "nothing to change: give --critic, --publication, --date, --grade, --excerpt, --sentiment or --top-critic"
+        )
+    if "grade" in given:
+        given["grade_unscored"] = False  # a grade typed here is read as `critics add` reads it
     with _open(args) as repository:
         before = repository.review(args.review)
         draft = dataclasses.replace(before.as_draft(), **given)
@@ -344,6 +364,19 @@ def _summary_json(summary: FilmSummary) -> dict[str, Any]:
             "unscored": summary.distribution.unscored,
         },
         "published": published_to_dict(summary.film.published),  # as the store writes and exports it
+        "key": summary.film.key,
+        "tomatometer": summary.tomatometer,
+        "sentiment": {
+            "positive": summary.calls.positive,
+            "mixed": summary.calls.mixed,
+            "negative": summary.calls.negative,
+            "unstated": summary.calls.unstated,
+        },
+        "top_critics": {
+            "reviews": summary.top_critics.reviews,
+            "metascore": summary.top_critics.metascore,
+            "tomatometer": summary.top_critics.tomatometer,
+        },
     }
 
 
