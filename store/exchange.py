@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import stat
 from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -21,6 +19,7 @@ import orjson
 
 from store.domain import FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
 from store.errors import StoreError, ValidationError
+from store.files import MAX_IMPORT_BYTES, allow_long_fields, read_regular_file
 from store.pages import PageError, decode_page, parse_page
 from store.records import MAX_WEIGHT, PUBLISHED_FIELDS, clean_year, count_error, published_to_dict
 from store.repository import Repository
@@ -41,9 +40,6 @@ CSV_COLUMNS = (
 )
 # A spreadsheet runs a cell starting with one of these as a formula: the CSV writes a ' before it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-MAX_IMPORT_BYTES = 2 * 1024**3  # an import file larger than this is refused before reading
-_READ_CHUNK = 64 * 1024**2
-CSV_FIELD_LIMIT = 64 * 1024**2  # csv's default (131,072) would refuse our own long excerpts
 _MAX_NUMBER_TEXT = 24  # a year, count or score written with more characters is no number of ours
 _LINE_END = re.compile("\r\n|\r|\n")
 
@@ -301,8 +297,7 @@ def read_json_export(raw: bytes, name: str) -> tuple[list[FilmRecord], list[Publ
 
 
 def read_csv_export(text: str, name: str) -> tuple[list[FilmRecord], list[Publication]]:
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide: csv has no per-reader limit
+    allow_long_fields()
     # newline="": the csv module ends lines itself at LF, CRLF or a lone CR (old Mac files).
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -366,54 +361,6 @@ def read_import_file(path: Path, *, title: str | None, year: int | None) -> tupl
     if not title or not clean_line(title):
         raise PageError(f"{path}: a page does not name its film: give --title")
     return [FilmRecord(title=title, year=year, published=page.published, reviews=page.reviews)], []
-
-
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _not_regular(path: Path, mode: int) -> StoreError:
-    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
-    return StoreError(f"cannot import {path}: it is {kind}; give a regular file")
-
-
-def _too_large(path: Path, size: int) -> StoreError:
-    return StoreError(
-        f"cannot import {path}: it is {size:,} bytes ({size / 1024**3:.1f} GiB); "
-        f"an import file is at most {MAX_IMPORT_BYTES // 1024**3} GiB"
-    )
-
-
-def read_regular_file(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
-    """The bytes of a regular file of at most limit bytes; a FIFO, device or folder is refused
-    before anything is read (it could block forever or never end), and so is a larger file."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
-        if info.st_size > limit:
-            raise _too_large(path, info.st_size)
-        # O_NONBLOCK: a FIFO put in the file's place since the stat cannot block the open.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
-        chunks, total = [], 0
-        while chunk := os.read(fd, min(_READ_CHUNK, limit + 1 - total)):  # to the end, or one past the limit
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:  # it grew since the stat
-                raise _too_large(path, max(total, os.fstat(fd).st_size))
-        return b"".join(chunks)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
 
 
 __all__ = ["export_json", "export_csv", "json_chunks", "csv_chunks", "read_import_file", "read_regular_file", "read_json_export", "read_csv_export", "PageError"]

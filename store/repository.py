@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Hashable, Iterable, Iterator, Sequence
 
 from store.domain import (
     Film,
@@ -356,13 +356,31 @@ class Repository(Queries):
         """Add films and reviews in one durable step; reviews already present are skipped.
 
         Everything is validated first: one bad review refuses the whole import."""
-        prepared = [valid_film_record(record) for record in records]
+        return self.import_prepared([valid_film_record(record) for record in records], publications)
+
+    def import_prepared(
+        self,
+        prepared: Sequence[tuple[FilmRecord, list[Record]]],
+        publications: Iterable[Publication] = (),
+        *,
+        same_entry: Callable[[Record], Hashable] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
+        """Add films with their reviews' records, as records.valid_film_record made them, in one
+        durable step (all or nothing); reviews already present are skipped.
+
+        same_entry, if given, is a second way a review is already present: a stored review of the
+        same film with the same same_entry(record) (Letterboxd's files overlap with no shared id).
+        progress(films done, films) is called as the films are taken in."""
         weights = [named_publication(publication) for publication in publications]
         films_added = films_present = reviews_added = skipped = 0
+        report = progress or (lambda _done, _total: None)
         with self._writing():
             for publication in weights:
                 self._put_weight(publication)
-            for record, new in prepared:
+            for done, (record, new) in enumerate(prepared):
+                if done % 256 == 0:
+                    report(done, len(prepared))
                 film_id = self._film_meant(record)
                 if film_id is None:
                     film_id = self._create_film(record)
@@ -373,12 +391,16 @@ class Repository(Queries):
                 table = reviews_table(film_id)
                 # As many of each review as the film already has are skipped: re-importing adds
                 # nothing, yet a review a film really holds twice comes back twice from an export.
-                existing = Counter(same_review_key(r) for r in self._storage.table(table).values())
+                stored = self._storage.table(table).values()
+                existing = Counter(same_review_key(r) for r in stored)
+                entries = set(map(same_entry, stored)) if same_entry is not None and stored else set()
                 fresh: dict[int, Record] = {}
                 for review in new:
                     key = same_review_key(review)
                     if existing[key]:
                         existing[key] -= 1
+                        skipped += 1
+                    elif entries and same_entry(review) in entries:  # type: ignore[misc]
                         skipped += 1
                     else:
                         fresh[self._take_review_id()] = review
@@ -386,6 +408,7 @@ class Repository(Queries):
                     self._storage.insert_many(table, fresh)
                     reviews_added += len(fresh)
             self._save_counters()
+            report(len(prepared), len(prepared))
         return ImportResult(films_added, reviews_added, skipped, films_present)
 
     def _film_meant(self, record: FilmRecord) -> int | None:

@@ -21,6 +21,9 @@ from store.records import published_to_dict
 from store.text import clean_line
 
 
+IMPORT_FORMATS = ("page", "json", "csv", "rt2020", "rt2020-films", "rt2023", "rt2023-films", "letterboxd")
+
+
 class CommandError(StoreError):
     """A usage mistake on the command line."""
 
@@ -78,10 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(browse)
     browse.set_defaults(handler=cmd_browse)
 
-    imp = commands.add_parser("import", help="import a critic-review page, or a Critics JSON/CSV export")
-    imp.add_argument("page", metavar="PAGE", type=_file_name, help="a critic-review page (text), or an export (.json/.csv)")
+    imp = commands.add_parser(
+        "import", help="import a critic-review page, a Critics JSON/CSV export, or a Rotten Tomatoes or Letterboxd file",
+        epilog="The layout is told by the file's header; --format forces one. Re-importing adds nothing.",
+    )
+    imp.add_argument("page", metavar="FILE", type=_file_name, help="the file to import")
+    imp.add_argument("--format", dest="layout", choices=IMPORT_FORMATS, help="the file's layout (default: told by its header)")
     imp.add_argument("--title", help="the film's title (a page does not name its film)")
-    imp.add_argument("--year", type=int, help="the film's year")
+    imp.add_argument("--year", type=int, help="the film's year (a page)")
+    imp.add_argument("--critic", metavar="NAME", help="whose reviews a Letterboxd export holds (required for it)")
     _add_db(imp)
     imp.set_defaults(handler=cmd_import)
 
@@ -227,17 +235,78 @@ def _choose_film(repository, title: str, year: int | None) -> FilmSummary:
     raise StoreError(f"no film called {title!r}{_did_you_mean(repository.suggest_titles(title))}")
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from store.exchange import read_import_file
+class ProgressBar:
+    """A bar on stderr for a long import: drawn only when stderr is a terminal and once the work
+    has taken a second (a quick import prints nothing), erased when done."""
 
-    records, publications = read_import_file(Path(args.page), title=args.title, year=args.year)
-    with _open(args) as repository:
-        result = repository.import_films(records, publications)
-        print(
-            f"imported {result.reviews_added} review(s) into {len(records)} film(s)"
-            f" ({result.films_added} new film(s), {result.reviews_skipped} already present)"
+    WIDTH = 30
+
+    def __init__(self, stream=None, clock=None, after: float = 1.0) -> None:
+        import time
+
+        self._stream = stream if stream is not None else sys.stderr
+        self._clock = clock or time.monotonic
+        self._start = self._clock()
+        self._after = after
+        self._drawn = False
+        self._enabled = self._stream.isatty()
+
+    def phase(self, label: str):
+        """A progress callback (done, total) for one phase of the work."""
+
+        def report(done: int, total: int) -> None:
+            if not self._enabled or self._clock() - self._start < self._after:
+                return
+            share = done / total if total else 1.0
+            filled = int(share * self.WIDTH)
+            self._stream.write(f"\r{label:<9} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}")
+            self._stream.flush()
+            self._drawn = True
+
+        return report
+
+    def done(self) -> None:
+        if self._drawn:
+            self._stream.write("\r" + " " * (self.WIDTH + 18) + "\r")
+            self._stream.flush()
+            self._drawn = False
+
+
+def import_summary(result, incoming) -> str:
+    """The one line an import prints: every count the import knows."""
+    line = (
+        f"imported {result.reviews_added:,} review(s): {result.films_added:,} film(s) new, "
+        f"{result.films_present:,} already present; {result.reviews_skipped:,} review(s) already present"
+    )
+    kept = incoming.unscored_grades
+    if kept:
+        common = ", ".join(f"{clean_line(grade)[:20]!r} {count:,}" for grade, count in kept.most_common(3))
+        line += f"; {sum(kept.values()):,} grade(s) kept as written, unscored (most frequent: {common})"
+    else:
+        line += "; 0 grades kept unscored"
+    if incoming.skipped:
+        line += f"; {incoming.skipped:,} {incoming.skipped_what} skipped"
+    return line
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from store.importing import read_import
+
+    bar = ProgressBar()
+    try:
+        _layout, incoming = read_import(
+            Path(args.page), layout=args.layout, title=args.title, year=args.year, critic=args.critic,
+            progress=bar.phase("reading"),
         )
-        _compact_if_due(repository)
+        with _open(args) as repository:
+            result = repository.import_prepared(
+                incoming.films, incoming.publications, same_entry=incoming.same_entry, progress=bar.phase("saving"),
+            )
+            bar.done()
+            print(import_summary(result, incoming))
+            _compact_if_due(repository)
+    finally:
+        bar.done()
     return 0
 
 

@@ -34,7 +34,7 @@ def test_import_then_stats_json_shows_declared_and_computed_summaries(seed_page,
 def test_reimporting_a_page_adds_nothing(seed_page, db_path):
     critics("import", str(seed_page), "--title", "Pusher", db=db_path)
     again = critics("import", str(seed_page), "--title", "Pusher", db=db_path)
-    assert "imported 0 review(s)" in again.stdout and "11 already present" in again.stdout
+    assert "imported 0 review(s)" in again.stdout and "11 review(s) already present" in again.stdout
 
 
 def test_add_prints_the_new_id_and_stats_by_critic_has_a_profile(seed_page, db_path):
