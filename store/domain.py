@@ -15,6 +15,15 @@ class ReviewClass(str, Enum):
     UNSCORED = "unscored"
 
 
+class Sentiment(str, Enum):
+    """A critic's own call on a film as the source states it (Rotten Tomatoes' Fresh is
+    positive, Rotten negative): never derived from the score, since 2/4 can be Fresh."""
+
+    POSITIVE = "positive"
+    MIXED = "mixed"
+    NEGATIVE = "negative"
+
+
 class Verdict(Enum):
     """Metacritic's five film bands. The value is (label, lowest Metascore, tone)."""
 
@@ -56,6 +65,7 @@ class Film:
     year: int | None = None
     director: str | None = None
     published: PublishedSummary | None = None
+    key: str | None = None  # the source's film id (a dataset's film key): identity when present
 
     @property
     def label(self) -> str:
@@ -67,16 +77,24 @@ class Film:
 class Review:
     id: int
     film_id: int
-    excerpt: str
+    excerpt: str  # "" when the source gave no text (a review needs an excerpt, a grade or a call)
     critic: str | None = None
     publication: str | None = None
     date: str | None = None  # ISO YYYY-MM-DD
     grade: str | None = None  # as the critic wrote it
-    score: int | None = None  # 0-100, converted from grade
+    score: int | None = None  # 0-100, converted from grade; None with a grade: kept unscored
+    sentiment: Sentiment | None = None  # the critic's own call, as the source states it
+    top_critic: bool = False
+    source_id: str | None = None  # the source's review id, where it has one
 
     def as_draft(self) -> "ReviewDraft":
-        """The draft that saves this review as it is (the score follows from the grade)."""
-        return ReviewDraft(self.excerpt, self.critic, self.publication, self.date, self.grade)
+        """The draft that saves this review as it is (the score follows from the grade, and a
+        grade kept unscored stays so)."""
+        return ReviewDraft(
+            self.excerpt, self.critic, self.publication, self.date, self.grade,
+            sentiment=self.sentiment, top_critic=self.top_critic, source_id=self.source_id,
+            grade_unscored=self.grade is not None and self.score is None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +106,12 @@ class ReviewDraft:
     publication: str | None = None
     date: str | None = None
     grade: str | None = None
+    sentiment: Sentiment | str | None = None  # "positive", "mixed" or "negative"
+    top_critic: bool = False
+    source_id: str | None = None
+    # The grade is kept as written without a score: a dataset's grade whose scale the source
+    # does not state (docs/datasets.md). A person's grade is always read (False).
+    grade_unscored: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +137,29 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Calls:
+    """How many reviews carry each call (sentiment), and how many state none."""
+
+    positive: int = 0
+    mixed: int = 0
+    negative: int = 0
+    unstated: int = 0
+
+    @property
+    def stated(self) -> int:
+        return self.positive + self.mixed + self.negative
+
+
+@dataclass(frozen=True, slots=True)
+class TopCritics:
+    """The top critics' reviews of a film and what they add up to on their own."""
+
+    reviews: int = 0
+    metascore: int | None = None
+    tomatometer: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FilmSummary:
     """A film with everything its critic reviews add up to."""
 
@@ -122,6 +169,9 @@ class FilmSummary:
     metascore: int | None  # None: "tbd"
     verdict: Verdict | None
     histogram: tuple[int, ...] = ()  # scored reviews per 10-point bucket: 0-9, ..., 90-100
+    calls: Calls = Calls()  # the critics' own calls (fresh/rotten)
+    tomatometer: int | None = None  # percent of calls that are positive; None below 5 calls
+    top_critics: TopCritics = TopCritics()
 
     @property
     def scored(self) -> int:
@@ -155,6 +205,7 @@ class FilmRecord:
     director: str | None = None
     published: PublishedSummary | None = None
     reviews: tuple[ReviewDraft, ...] = ()
+    key: str | None = None  # the source's film id: matched by it when present
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +213,4 @@ class ImportResult:
     films_added: int
     reviews_added: int
     reviews_skipped: int  # already present: re-importing adds nothing
+    films_present: int = 0  # films the import named that were already in the store

@@ -10,9 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import stat
+from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -20,23 +19,27 @@ import orjson
 
 from store.domain import FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
 from store.errors import StoreError, ValidationError
+from store.files import MAX_IMPORT_BYTES, allow_long_fields, read_regular_file
 from store.pages import PageError, decode_page, parse_page
 from store.records import MAX_WEIGHT, PUBLISHED_FIELDS, clean_year, count_error, published_to_dict
 from store.repository import Repository
 from store.text import clean_line, clean_optional
 
-REVIEW_FIELDS = ("critic", "publication", "date", "grade", "score", "excerpt")
+# A review as exported; the last three came with issue 10: exports made before lack them, and
+# read as no call, not a top critic, no source id.
+SCORE_FIELDS = ("critic", "publication", "date", "grade", "score", "excerpt")
+CALL_FIELDS = ("sentiment", "top_critic", "source_id")
+REVIEW_FIELDS = (*SCORE_FIELDS, *CALL_FIELDS)
 CSV_COLUMNS = (
     "title", "year", "director",
     *(f"published_{field}" for field in PUBLISHED_FIELDS),
-    *REVIEW_FIELDS,
+    *SCORE_FIELDS,
     "publication_weight",
+    *CALL_FIELDS,  # appended, so a reader of the older columns still finds them in place
+    "key",
 )
 # A spreadsheet runs a cell starting with one of these as a formula: the CSV writes a ' before it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-MAX_IMPORT_BYTES = 2 * 1024**3  # an import file larger than this is refused before reading
-_READ_CHUNK = 64 * 1024**2
-CSV_FIELD_LIMIT = 64 * 1024**2  # csv's default (131,072) would refuse our own long excerpts
 _MAX_NUMBER_TEXT = 24  # a year, count or score written with more characters is no number of ours
 _LINE_END = re.compile("\r\n|\r|\n")
 
@@ -66,6 +69,7 @@ def json_chunks(repository: Repository) -> Iterator[bytes]:
             "title": film.title,
             "year": film.year,
             "director": film.director,
+            "key": film.key,
             "published": published_to_dict(film.published),
             "reviews": [_review_dict(review) for review in reviews],
         }
@@ -103,10 +107,15 @@ def csv_chunks(repository: Repository) -> Iterator[str]:
         head = [film.title, film.year, film.director, *(published.get(f) for f in PUBLISHED_FIELDS)]
         for review in reviews or [None]:
             if review is None:
-                writer.writerow(_csv_cells([*head, *([None] * len(REVIEW_FIELDS)), None]))
+                # Every review column empty, top_critic too (a review always has true or false):
+                # a film listed without reviews, told apart from a review without text.
+                writer.writerow(_csv_cells([*head, *([None] * (len(REVIEW_FIELDS) + 1)), film.key]))
             else:
                 weight = repository.weight_of(review.publication) if review.publication else None
-                writer.writerow(_csv_cells([*head, *(getattr(review, f) for f in REVIEW_FIELDS), weight]))
+                writer.writerow(_csv_cells([
+                    *head, *(getattr(review, f) for f in SCORE_FIELDS), weight,
+                    review.sentiment, review.top_critic, review.source_id, film.key,
+                ]))
         yield out.getvalue()
         out.seek(0)
         out.truncate()
@@ -114,7 +123,17 @@ def csv_chunks(repository: Repository) -> Iterator[str]:
 
 
 def _csv_cells(values: list[Any]) -> list[str]:
-    return [_guarded("" if value is None else str(value)) for value in values]
+    return [_guarded(_cell(value)) for value in values]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
 
 
 def _guarded(cell: str) -> str:
@@ -200,7 +219,7 @@ def _published_from(value: Any, where: str) -> PublishedSummary | None:
     return PublishedSummary(verdict=verdict, **counts)
 
 
-def _draft(values: dict[str, Any], where: str) -> ReviewDraft:
+def _draft(values: dict[str, Any], where: str, top_critic: bool) -> ReviewDraft:
     score = _int_or_none(values.get("score"), f"{where} score")
     if score is not None and not 0 <= score <= 100:
         raise ExchangeError(f"{where} score: {_shown(score)} is not a score from 0 to 100")
@@ -214,7 +233,30 @@ def _draft(values: dict[str, Any], where: str) -> ReviewDraft:
         publication=_text_or_none(values.get("publication"), f"{where} publication"),
         date=_text_or_none(values.get("date"), f"{where} date"),
         grade=grade,
+        sentiment=_text_or_none(values.get("sentiment"), f"{where} sentiment"),
+        top_critic=top_critic,
+        source_id=_text_or_none(values.get("source_id"), f"{where} source_id"),
+        # The export states the score: null beside a grade means the grade was kept unscored
+        # (a dataset's grade of unknown scale). Where "score" is not stated at all (a file
+        # written by hand), the grade is read as `critics add` reads it.
+        grade_unscored="score" in values and score is None and bool((grade or "").strip()),
     )
+
+
+def _json_top_critic(value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ExchangeError(f"{where} top_critic: {_shown(value)} is not true or false")
+    return value
+
+
+def _csv_top_critic(value: str | None, where: str) -> bool:
+    if value in (None, "", "false"):
+        return False
+    if value == "true":
+        return True
+    raise ExchangeError(f"{where} top_critic: {_shown(value)} is not true or false")
 
 
 def read_json_export(raw: bytes, name: str) -> tuple[list[FilmRecord], list[Publication]]:
@@ -238,7 +280,11 @@ def read_json_export(raw: bytes, name: str) -> tuple[list[FilmRecord], list[Publ
                 year=_year(film.get("year"), f"{where} year"),
                 director=_text_or_none(film.get("director"), f"{where} director"),
                 published=_published_from(film.get("published"), where),
-                reviews=tuple(_draft(r, f"{where} review {n}") for n, r in enumerate(reviews, 1)),
+                reviews=tuple(
+                    _draft(r, f"{where} review {n}", _json_top_critic(r.get("top_critic"), f"{where} review {n}"))
+                    for n, r in enumerate(reviews, 1)
+                ),
+                key=_text_or_none(film.get("key"), f"{where} key"),
             )
         )
     publications = []
@@ -251,8 +297,7 @@ def read_json_export(raw: bytes, name: str) -> tuple[list[FilmRecord], list[Publ
 
 
 def read_csv_export(text: str, name: str) -> tuple[list[FilmRecord], list[Publication]]:
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide: csv has no per-reader limit
+    allow_long_fields()
     # newline="": the csv module ends lines itself at LF, CRLF or a lone CR (old Mac files).
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -265,30 +310,37 @@ def _read_csv_rows(reader: csv.DictReader, name: str) -> tuple[list[FilmRecord],
     missing = [c for c in ("title", "excerpt") if c not in (reader.fieldnames or [])]
     if missing:
         raise ExchangeError(f"{name} is not a Critics CSV export (missing columns: {', '.join(missing)})")
-    films: dict[tuple[str, str], dict[str, Any]] = {}
+    films: dict[tuple[str, ...], dict[str, Any]] = {}
     weights: dict[str, float] = {}
+    has_score = "score" in (reader.fieldnames or [])
+    review_columns = (*REVIEW_FIELDS, "publication_weight")
     for raw_row in reader:
         where = f"{name}, line {reader.line_num}"
         row = {k: _unguarded(v) if isinstance(v, str) else v for k, v in raw_row.items()}
-        key = (row["title"], row.get("year") or "")
-        film = films.get(key)
+        film_key = row.get("key") or None
+        # A keyed film is its key (titles repeat across keys); one without, its title and year.
+        identity = ("key", film_key) if film_key is not None else ("title", row["title"], row.get("year") or "")
+        film = films.get(identity)
         if film is None:
             published_values = {f: row.get(f"published_{f}") or None for f in PUBLISHED_FIELDS}
-            film = films[key] = {
+            film = films[identity] = {
                 "title": row["title"],
                 "year": _year(row.get("year"), f"{where} year"),
                 "director": row.get("director") or None,
                 "published": _published_from(published_values, where) if any(published_values.values()) else None,
                 "reviews": [],
+                "key": film_key,
             }
-        if not (row.get("excerpt") or "").strip():
-            continue  # a film listed without reviews
-        film["reviews"].append(_draft({f: row.get(f) or None for f in REVIEW_FIELDS}, where))
+        if not any((row.get(column) or "").strip() for column in review_columns):
+            continue  # a film listed without reviews (a review always has top_critic true or false)
+        values = {f: row.get(f) or None for f in REVIEW_FIELDS if has_score or f != "score"}
+        film["reviews"].append(_draft(values, where, _csv_top_critic(row.get("top_critic"), where)))
         publication, weight = row.get("publication"), row.get("publication_weight")
         if publication and weight not in (None, ""):
             weights[clean_line(publication)] = _weight(weight, where)
     records = [
-        FilmRecord(f["title"], f["year"], f["director"], f["published"], tuple(f["reviews"])) for f in films.values()
+        FilmRecord(f["title"], f["year"], f["director"], f["published"], tuple(f["reviews"]), f["key"])
+        for f in films.values()
     ]
     # Default weights need no record; only what the user changed travels.
     publications = [Publication(n, w) for n, w in weights.items() if w != 1.0]
@@ -309,54 +361,6 @@ def read_import_file(path: Path, *, title: str | None, year: int | None) -> tupl
     if not title or not clean_line(title):
         raise PageError(f"{path}: a page does not name its film: give --title")
     return [FilmRecord(title=title, year=year, published=page.published, reviews=page.reviews)], []
-
-
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _not_regular(path: Path, mode: int) -> StoreError:
-    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
-    return StoreError(f"cannot import {path}: it is {kind}; give a regular file")
-
-
-def _too_large(path: Path, size: int) -> StoreError:
-    return StoreError(
-        f"cannot import {path}: it is {size:,} bytes ({size / 1024**3:.1f} GiB); "
-        f"an import file is at most {MAX_IMPORT_BYTES // 1024**3} GiB"
-    )
-
-
-def read_regular_file(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
-    """The bytes of a regular file of at most limit bytes; a FIFO, device or folder is refused
-    before anything is read (it could block forever or never end), and so is a larger file."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
-        if info.st_size > limit:
-            raise _too_large(path, info.st_size)
-        # O_NONBLOCK: a FIFO put in the file's place since the stat cannot block the open.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
-        chunks, total = [], 0
-        while chunk := os.read(fd, min(_READ_CHUNK, limit + 1 - total)):  # to the end, or one past the limit
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:  # it grew since the stat
-                raise _too_large(path, max(total, os.fstat(fd).st_size))
-        return b"".join(chunks)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
 
 
 __all__ = ["export_json", "export_csv", "json_chunks", "csv_chunks", "read_import_file", "read_regular_file", "read_json_export", "read_csv_export", "PageError"]

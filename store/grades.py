@@ -156,3 +156,19 @@ def parse_grade(text: str) -> int:
         return _ratio(text, num, _number(match["den"]))
 
     raise GradeError(text)
+
+
+# A bare number: its scale unstated. Rotten Tomatoes and Letterboxd data never say it is 0-100.
+_BARE_NUMBER = re.compile(r"\s*[0-9]+(?:[.,][0-9]+)?\s*")
+
+
+def dataset_score(text: str) -> int | None:
+    """The score of a grade from a review dataset, or None where it cannot be converted (more than
+    its scale, text, or a bare number, whose scale these sources do not state): such a grade is
+    kept as written, unscored, never guessed (docs/scoring.md)."""
+    if _BARE_NUMBER.fullmatch(text):
+        return None
+    try:
+        return parse_grade(text)
+    except GradeError:
+        return None

@@ -24,6 +24,7 @@ from store.records import (
     Record,
     WrongShape,
     film_from_record,
+    SENTIMENTS,
     film_of_table,
     review_from_record,
     valid_weight,
@@ -37,6 +38,7 @@ Table = Mapping[str, Record]
 # reading each critic's films (a one-letter filter matches nearly every critic).
 TALLY_SWEEP_AFTER = 50
 TALLY_DROP_ALL_AFTER = 256
+_SENTIMENT_VALUES = {value: value for value in SENTIMENTS}
 
 
 class Indexes:
@@ -44,8 +46,12 @@ class Indexes:
 
     def __init__(self) -> None:
         self.films: dict[int, Film] = {}
+        # Film identity (docs/architecture.md): a film with a source key is that key; one without
+        # is its (folded title, year), which only films without a key hold in film_keys.
         self.film_keys: dict[tuple[str, int | None], int] = {}  # (folded title, year) -> film
         self.shared_keys: set[tuple[str, int | None]] = set()  # keys two films fold to (see add_film)
+        self.source_keys: dict[str, int] = {}  # a film's source key -> film
+        self.keyed_titles: dict[tuple[str, int | None], list[int]] = {}  # keyed films by (folded title, year)
         self.folded_titles: dict[int, str] = {}
         self.film_reviews: dict[int, Table] = {}  # film -> its reviews table as indexed
         self.review_film: dict[int, int] = {}
@@ -84,6 +90,8 @@ class Indexes:
         self.films.clear()
         self.film_keys.clear()
         self.shared_keys.clear()
+        self.source_keys.clear()
+        self.keyed_titles.clear()
         self.folded_titles.clear()
         for key, record in table.items():
             self.add_film(film_from_record(key, record))
@@ -97,13 +105,32 @@ class Indexes:
         folded = fold(film.title)
         self.films[film.id] = film
         key = (folded, film.year)
+        self.folded_titles[film.id] = folded
+        self.next_film = max(self.next_film, film.id + 1)
+        if film.key is not None:
+            # Titles repeat across source keys ("The Addams Family" (2019) twice): no collision.
+            holder = self.source_keys.get(film.key)
+            if holder is not None and holder != film.id:
+                raise WrongShape(f"films {holder} and {film.id} have the same key {film.key!r}")
+            self.source_keys[film.key] = film.id
+            self.keyed_titles.setdefault(key, []).append(film.id)
+            return
         holder = self.film_keys.get(key)
         if holder is None or film.id <= holder:
             self.film_keys[key] = film.id
         if holder is not None and holder != film.id:
             self.shared_keys.add(key)
-        self.folded_titles[film.id] = folded
-        self.next_film = max(self.next_film, film.id + 1)
+
+    def replace_film(self, old: Film, new: Film) -> None:
+        """Index a keyed film under its new title or year (an import naming it mid-transaction;
+        the films table is read whole again once the transaction commits)."""
+        if old.key is not None:
+            same_title = self.keyed_titles.get((self.folded_titles[old.id], old.year), [])
+            if old.id in same_title:
+                same_title.remove(old.id)
+        self.add_film(new)
+        self._summaries.pop(new.id, None)
+        self._orders.clear()
 
     def load_publications(self, table: Table) -> None:
         self.weights = {}
@@ -207,13 +234,22 @@ class Indexes:
                 critic = record.get("critic")
                 publication = record.get("publication")
                 score = record.get("score")
+                sentiment = record.get("sentiment")
                 if (
-                    type(record.get("excerpt")) is not str
+                    type(record.get("excerpt", "")) is not str
                     or (score is not None and (type(score) is not int or not 0 <= score <= 100))
                     or type(record.get("date") or "") is not str
                     or type(record.get("grade") or "") is not str
+                    or type(record.get("top_critic", False)) is not bool
+                    or type(record.get("source_id") or "") is not str
+                    or not (record.get("excerpt") or record.get("grade") or sentiment)  # says nothing
                 ):
                     raise WrongShape(f"review {key} of film {film_id} has the wrong shape (or a score outside 0-100)")
+                if sentiment is not None:
+                    shared = _SENTIMENT_VALUES.get(sentiment) if type(sentiment) is str else None
+                    if shared is None:
+                        raise WrongShape(f"review {key} of film {film_id} has a call that is not positive, mixed or negative")
+                    record["sentiment"] = shared  # one string object for all (memory)
                 if critic is not None:
                     same = names.get(critic)
                     if same is None:
@@ -258,7 +294,9 @@ class Indexes:
         if cached is None:
             records = self.film_reviews.get(film_id, {}).values()
             cached = scoring.summarize_scores(
-                self.films[film_id], [(r.get("score"), r.get("publication")) for r in records], self.weight_of
+                self.films[film_id],
+                [(r.get("score"), r.get("publication"), r.get("sentiment"), r.get("top_critic", False)) for r in records],
+                self.weight_of,
             )
             self._summaries[film_id] = cached
         return cached

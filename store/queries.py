@@ -218,6 +218,11 @@ class Queries:
             return exact
         return found
 
+    def film_by_key(self, key: str) -> Film | None:
+        """The film whose source key is key (as a dataset names it), or None."""
+        film_id = self._index.source_keys.get(key)
+        return None if film_id is None else self._index.films[film_id]
+
     def suggest_titles(self, title: str, limit: int = 3) -> list[str]:
         """Labels of the films whose titles are close to title (did you mean), best first."""
         index = self._index
@@ -234,6 +239,8 @@ class Queries:
         collisions = []
         for film_id in sorted(index.films):
             film = index.films[film_id]
+            if film.key is not None:
+                continue  # a keyed film is its key: titles may repeat across keys
             key = (index.folded_titles[film_id], film.year)
             holder = index.film_keys.get(key, film_id)
             if holder != film_id:

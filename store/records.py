@@ -4,6 +4,10 @@ Layout (see docs/architecture.md): table ``films`` (doc id = film id), one table
 ``reviews/<film id>`` per film (doc id = review id), ``publications`` (name, weight) and
 ``meta`` (id counters). Review ids only grow, so a film's reviews in id order are the order
 they were added (a page's order).
+
+A record holds only what is stated: a field absent reads as its default (no excerpt "", no call
+None, top_critic False, no source id or film key None), so databases written before those
+fields existed open as they are, with no migration.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from store.domain import Film, FilmRecord, Publication, PublishedSummary, Review, ReviewDraft
+from store.domain import Film, FilmRecord, Publication, PublishedSummary, Review, ReviewDraft, Sentiment
 from store.errors import ValidationError
 from store.grades import GradeError, parse_grade
 from store.text import clean_line, clean_optional, clean_paragraphs
@@ -63,7 +67,14 @@ def film_to_record(film: Film) -> Record:
         record["director"] = film.director
     if film.published is not None:
         record["published"] = published_to_dict(film.published)
+    if film.key is not None:
+        record["key"] = film.key
     return record
+
+
+def film_label_with_key(film: Film) -> str:
+    """A film as a message lists it among films of one title: its label, and its key if any."""
+    return f"{film.label!r}" + (f" [key {film.key}]" if film.key is not None else "")
 
 
 def film_from_record(key: str, record: Record) -> Film:
@@ -74,8 +85,12 @@ def film_from_record(key: str, record: Record) -> Film:
         year=record.get("year"),
         director=record.get("director"),
         published=None if published is None else PublishedSummary(**published),
+        key=record.get("key"),
     )
-    if type(film.title) is not str or type(film.year or 0) is not int or type(film.director or "") is not str:
+    if (
+        type(film.title) is not str or type(film.year or 0) is not int or type(film.director or "") is not str
+        or type(film.key or "x") is not str
+    ):
         raise WrongShape(f"film {key} has the wrong shape")
     if film.published is not None and not _valid_published(film.published):
         raise WrongShape(f"film {key} has a page summary that is not a verdict and counts")
@@ -97,22 +112,36 @@ def valid_weight(weight: object) -> bool:
 # -- reviews ------------------------------------------------------------------------------
 
 
+SENTIMENTS: dict[str, Sentiment] = {sentiment.value: sentiment for sentiment in Sentiment}
+
+
 def review_from_record(review_id: int, film_id: int, record: Record) -> Review:
+    sentiment = record.get("sentiment")
     return Review(
         id=review_id,
         film_id=film_id,
-        excerpt=record["excerpt"],
+        excerpt=record.get("excerpt", ""),
         critic=record.get("critic"),
         publication=record.get("publication"),
         date=record.get("date"),
         grade=record.get("grade"),
         score=record.get("score"),
+        sentiment=None if sentiment is None else SENTIMENTS[sentiment],
+        top_critic=record.get("top_critic", False),
+        source_id=record.get("source_id"),
     )
 
 
 def same_review_key(record: Record) -> tuple:
-    """What makes two reviews the same review (re-imports add nothing)."""
-    return (record.get("critic"), record.get("publication"), record.get("date"), record.get("grade"), record["excerpt"])
+    """What makes two reviews the same review (re-imports add nothing): the source's review id
+    where it has one, else the whole review."""
+    source_id = record.get("source_id")
+    if source_id is not None:
+        return ("source", source_id)
+    return (
+        record.get("critic"), record.get("publication"), record.get("date"), record.get("grade"),
+        record.get("excerpt", ""), record.get("sentiment"), record.get("top_critic", False),
+    )
 
 
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -140,8 +169,6 @@ def validate_draft(draft: ReviewDraft, today: date | None = None) -> tuple[Recor
     errors: dict[str, str] = {}
     record: Record = {}
     excerpt = clean_paragraphs(draft.excerpt)
-    if not excerpt:
-        errors["excerpt"] = "an excerpt is required"
     for field in ("critic", "publication"):
         value = clean_optional(getattr(draft, field))
         if value is not None:
@@ -154,14 +181,48 @@ def validate_draft(draft: ReviewDraft, today: date | None = None) -> tuple[Recor
         else:
             errors["date"] = problem
     grade = clean_optional(draft.grade)
-    if grade is not None:
+    if grade is not None and draft.grade_unscored:
+        record["grade"] = grade  # kept as written, unscored (a dataset grade of unknown scale)
+    elif grade is not None:
         try:
             record["score"] = parse_grade(grade)
             record["grade"] = grade
         except GradeError as exc:
             errors["grade"] = str(exc)
-    record["excerpt"] = excerpt
+    sentiment = _sentiment(draft.sentiment)
+    if isinstance(sentiment, Sentiment):
+        record["sentiment"] = sentiment.value
+    elif sentiment is not None:
+        errors["sentiment"] = sentiment
+    if type(draft.top_critic) is not bool:
+        errors["top_critic"] = f"{draft.top_critic!r} is not true or false"[:80]
+    elif draft.top_critic:
+        record["top_critic"] = True
+    source_id = clean_optional(draft.source_id)
+    if source_id is not None:
+        record["source_id"] = source_id
+    if excerpt:
+        record["excerpt"] = excerpt
+    elif "grade" not in record and "sentiment" not in record:
+        # Short: the browser's form shows it under the excerpt (it is asked only without a grade or call).
+        errors["excerpt"] = "an excerpt is required"
     return record, errors
+
+
+def _sentiment(value: Sentiment | str | None) -> Sentiment | str | None:
+    """The call a draft states, or the reason it is not one (a str), or None (no call)."""
+    if value is None or isinstance(value, Sentiment):
+        return value
+    if not isinstance(value, str):
+        return f"{type(value).__name__} is not a call"
+    text = clean_line(value).lower()
+    if not text:
+        return None
+    found = SENTIMENTS.get(text)
+    if found is None:
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        return f"{shown!r} is not a call: use positive, mixed or negative"
+    return found
 
 
 def clean_year(year: int | str | None) -> int | None:
@@ -222,6 +283,8 @@ def valid_film_record(film: FilmRecord) -> tuple[FilmRecord, list[Record]]:
         # Text entering the store is cleaned here, whoever built the record.
         published = dataclasses.replace(film.published, verdict=clean_optional(film.published.verdict))
         film = dataclasses.replace(film, published=published)
+    if film.key is not None:
+        film = dataclasses.replace(film, key=clean_optional(film.key))
     return film, reviews
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Hashable, Iterable, Iterator, Sequence
 
 from store.domain import (
     Film,
@@ -28,6 +28,7 @@ from store.indexes import Indexes
 from store.queries import Queries
 from store.records import (
     COUNTERS_ID,
+    film_label_with_key,
     FILMS,
     META,
     PUBLICATIONS,
@@ -246,9 +247,11 @@ class Repository(Queries):
                 film.year if isinstance(year, Keep) else new_year,
                 film.director if isinstance(director, Keep) else clean_optional(director),
                 film.published,
+                film.key,
             )
             key = (fold(changed.title), changed.year)
-            if key != (self._index.folded_titles[film_id], film.year):
+            # A keyed film is its key: titles may repeat across keys (docs/architecture.md).
+            if film.key is None and key != (self._index.folded_titles[film_id], film.year):
                 other = self._index.film_keys.get(key)
                 if other is not None and other != film_id:
                     raise ValidationError({"title": f"{changed.label} already exists"})
@@ -274,7 +277,9 @@ class Repository(Queries):
         title = clean_line(film.title)
         if not title:
             raise ValidationError({"title": "a title is required"})
-        restored = Film(film.id, title, clean_year(film.year), clean_optional(film.director), film.published)
+        restored = Film(
+            film.id, title, clean_year(film.year), clean_optional(film.director), film.published, clean_optional(film.key)
+        )
         records: dict[int, Record] = {}
         for review in reviews:
             if review.film_id != film.id:
@@ -284,9 +289,7 @@ class Repository(Queries):
             index = self._index
             if film.id in index.films:
                 raise StoreError(f"film {film.id} already exists")
-            other = index.film_keys.get((fold(title), restored.year))
-            if other is not None:
-                raise ValidationError({"title": f"{restored.label} already exists"})
+            self._refuse_taken_identity(title, restored.year, restored.key)
             taken = [review_id for review_id in records if review_id in index.review_film]
             if taken:
                 raise StoreError(f"review {taken[0]} already exists")
@@ -329,14 +332,23 @@ class Repository(Queries):
         if not title:
             raise ValidationError({"title": "a title is required"})
         year = clean_year(record.year)
-        if (fold(title), year) in self._index.film_keys:
-            label = f"{title} ({year})" if year else title
-            raise ValidationError({"title": f"{label} already exists"})
-        film = Film(self._index.next_film, title, year, clean_optional(record.director), record.published)
+        key = clean_optional(record.key)
+        self._refuse_taken_identity(title, year, key)
+        film = Film(self._index.next_film, title, year, clean_optional(record.director), record.published, key)
         self._storage.put(FILMS, film.id, film_to_record(film))
         self._index.add_film(film)  # later records of the same import find it
         self._save_counters()
         return film.id
+
+    def _refuse_taken_identity(self, title: str, year: int | None, key: str | None) -> None:
+        """Refuse a new film another film already is: the same source key, or, for a film without
+        a key, a film without a key of the same folded title and year (as before keys existed)."""
+        if key is not None:
+            if key in self._index.source_keys:
+                raise ValidationError({"key": f"a film with the key {key!r} already exists"})
+        elif (fold(title), year) in self._index.film_keys:
+            label = f"{title} ({year})" if year else title
+            raise ValidationError({"title": f"{label} already exists"})
 
     def import_films(
         self, records: Iterable[FilmRecord], publications: Iterable[Publication] = ()
@@ -344,29 +356,51 @@ class Repository(Queries):
         """Add films and reviews in one durable step; reviews already present are skipped.
 
         Everything is validated first: one bad review refuses the whole import."""
-        prepared = [valid_film_record(record) for record in records]
+        return self.import_prepared([valid_film_record(record) for record in records], publications)
+
+    def import_prepared(
+        self,
+        prepared: Sequence[tuple[FilmRecord, list[Record]]],
+        publications: Iterable[Publication] = (),
+        *,
+        same_entry: Callable[[Record], Hashable] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
+        """Add films with their reviews' records, as records.valid_film_record made them, in one
+        durable step (all or nothing); reviews already present are skipped.
+
+        same_entry, if given, is a second way a review is already present: a stored review of the
+        same film with the same same_entry(record) (Letterboxd's files overlap with no shared id).
+        progress(films done, films) is called as the films are taken in."""
         weights = [named_publication(publication) for publication in publications]
-        films_added = reviews_added = skipped = 0
+        films_added = films_present = reviews_added = skipped = 0
+        report = progress or (lambda _done, _total: None)
         with self._writing():
             for publication in weights:
                 self._put_weight(publication)
-            for record, new in prepared:
+            for done, (record, new) in enumerate(prepared):
+                if done % 256 == 0:
+                    report(done, len(prepared))
                 film_id = self._film_meant(record)
                 if film_id is None:
                     film_id = self._create_film(record)
                     films_added += 1
-                elif record.published is not None and self._index.films[film_id].published != record.published:
-                    film = dataclasses.replace(self._index.films[film_id], published=record.published)
-                    self._storage.put(FILMS, film_id, film_to_record(film))
+                else:
+                    films_present += 1
+                    self._update_film(film_id, record)
                 table = reviews_table(film_id)
                 # As many of each review as the film already has are skipped: re-importing adds
                 # nothing, yet a review a film really holds twice comes back twice from an export.
-                existing = Counter(same_review_key(r) for r in self._storage.table(table).values())
+                stored = self._storage.table(table).values()
+                existing = Counter(same_review_key(r) for r in stored)
+                entries = set(map(same_entry, stored)) if same_entry is not None and stored else set()
                 fresh: dict[int, Record] = {}
                 for review in new:
                     key = same_review_key(review)
                     if existing[key]:
                         existing[key] -= 1
+                        skipped += 1
+                    elif entries and same_entry(review) in entries:  # type: ignore[misc]
                         skipped += 1
                     else:
                         fresh[self._take_review_id()] = review
@@ -374,22 +408,52 @@ class Repository(Queries):
                     self._storage.insert_many(table, fresh)
                     reviews_added += len(fresh)
             self._save_counters()
-        return ImportResult(films_added, reviews_added, skipped)
+            report(len(prepared), len(prepared))
+        return ImportResult(films_added, reviews_added, skipped, films_present)
 
     def _film_meant(self, record: FilmRecord) -> int | None:
-        """The film an imported record names: by its (folded title, year) key; where two films
-        share that key (folding rules changed), the one titled exactly so, else refused."""
+        """The film an imported record names. With a source key: the film of that key. Without:
+        the film without a key of its (folded title, year), as before keys existed (where two
+        share it, folding rules having changed, the one titled exactly so); else the one keyed
+        film of that title and year (a Letterboxd entry reuses an RT film). Several: refused,
+        never a guess."""
+        index = self._index
+        if record.key is not None:
+            return index.source_keys.get(record.key)
         title, year = clean_line(record.title), clean_year(record.year)
         key = (fold(title), year)
-        film_id = self._index.film_keys.get(key)
-        if film_id is None or key not in self._index.shared_keys:
+        film_id = index.film_keys.get(key)
+        if film_id is not None and key not in index.shared_keys:
             return film_id
-        films = [f for f in self._index.films.values() if (self._index.folded_titles[f.id], f.year) == key]
-        exact = [f.id for f in films if f.title == title]
-        if len(exact) == 1:
-            return exact[0]
-        labels = ", ".join(repr(f.label) for f in films)
+        if film_id is not None:
+            films = [f for f in index.films.values() if f.key is None and (index.folded_titles[f.id], f.year) == key]
+            exact = [f.id for f in films if f.title == title]
+            if len(exact) == 1:
+                return exact[0]
+        else:
+            films = [index.films[i] for i in index.keyed_titles.get(key, ())]
+            if len(films) <= 1:
+                return films[0].id if films else None
+        labels = ", ".join(film_label_with_key(f) for f in films)
         raise ValidationError({"title": f"{title!r} could be any of {labels}; rename one of them first"})
+
+    def _update_film(self, film_id: int, record: FilmRecord) -> None:
+        """What an import says of a film already stored: a page's declared summary, and, for a
+        keyed film, its title, year and director once a record names it (a reviews file names a
+        film by its key only, its films file names it, in either order)."""
+        film = self._index.films[film_id]
+        changed = film
+        if record.published is not None and film.published != record.published:
+            changed = dataclasses.replace(changed, published=record.published)
+        title = clean_line(record.title)
+        if record.key is not None and title and title != record.key:  # a keyed record that names its film
+            changed = dataclasses.replace(
+                changed, title=title, year=clean_year(record.year) if record.year is not None else film.year,
+                director=clean_optional(record.director) or film.director,
+            )
+        if changed != film:
+            self._storage.put(FILMS, film_id, film_to_record(changed))
+            self._index.replace_film(film, changed)  # later records of the same import see it
 
     def export_films(self) -> tuple[Iterator[tuple[Film, list[Review]]], list[Publication]]:
         """Every film (by title) with its reviews in page order, one film at a time (an export

@@ -14,17 +14,21 @@ from functools import lru_cache
 from fractions import Fraction
 
 from store.domain import (
+    Calls,
     CriticProfile,
     Distribution,
     Film,
     FilmSummary,
     Review,
     ReviewClass,
+    Sentiment,
+    TopCritics,
     Verdict,
 )
 from store.grades import round_half_up
 
 MIN_SCORED_FOR_METASCORE = 4  # Metacritic shows "tbd" below 4 critic reviews (docs/scoring.md)
+MIN_CALLS_FOR_TOMATOMETER = 5  # Rotten Tomatoes shows its Tomatometer from 5 reviews (docs/scoring.md)
 # A critic "agrees with the consensus" within 5 points: about half a letter-grade step
 # (B to B+ is 8 points), so rounding in either grade does not read as disagreement.
 SAME_MARGIN = 5
@@ -133,6 +137,34 @@ def histogram(scores: Iterable[int | None]) -> tuple[int, ...]:
     return tuple(buckets)
 
 
+def tomatometer(positive: int, mixed: int, negative: int) -> int | None:
+    """The share of calls that are positive, as a whole percent rounded half up; None below
+    MIN_CALLS_FOR_TOMATOMETER calls. Reviews without a call are not counted."""
+    calls = positive + mixed + negative
+    if min(positive, mixed, negative) < 0:
+        raise ValueError(f"call counts are 0 or more, not {(positive, mixed, negative)!r}")
+    if calls < MIN_CALLS_FOR_TOMATOMETER:
+        return None
+    return (200 * positive + calls) // (2 * calls)  # half up: floor(100 * positive / calls + 1/2)
+
+
+def count_calls(sentiments: Iterable[Sentiment | str | None]) -> Calls:
+    """How many reviews carry each call, and how many state none."""
+    positive = mixed = negative = unstated = 0
+    for sentiment in sentiments:
+        if sentiment is None:
+            unstated += 1
+        elif sentiment == "positive":
+            positive += 1
+        elif sentiment == "negative":
+            negative += 1
+        elif sentiment == "mixed":
+            mixed += 1
+        else:
+            raise ValueError(f"a call is positive, mixed or negative, not {sentiment!r}")
+    return Calls(positive, mixed, negative, unstated)
+
+
 def summarize(
     film: Film,
     reviews: Sequence[Review],
@@ -142,20 +174,23 @@ def summarize(
     strays = [review.id for review in reviews if review.film_id != film.id]
     if strays:
         raise ValueError(f"reviews {strays} are not of film {film.id}")
-    return summarize_scores(film, [(review.score, review.publication) for review in reviews], weight_of)
+    return summarize_scores(
+        film, [(r.score, r.publication, r.sentiment, r.top_critic) for r in reviews], weight_of
+    )
 
 
 def summarize_scores(
     film: Film,
-    reviews: Sequence[tuple[int | None, str | None]],
+    reviews: Sequence[tuple[int | None, str | None, Sentiment | str | None, bool]],
     weight_of: Callable[[str | None], float],
 ) -> FilmSummary:
-    """The summary from each review's (score, publication): what the repository has at hand
-    without building Review objects for every film it lists."""
-    scores = [score for score, _publication in reviews]
-    score = metascore(
-        (score, weight_of(publication)) for score, publication in reviews if score is not None
-    )
+    """The summary from each review's (score, publication, call, top critic): what the
+    repository has at hand without building Review objects for every film it lists."""
+    scores = [score for score, _publication, _call, _top in reviews]
+    score = metascore((score, weight_of(publication)) for score, publication, _, _ in reviews if score is not None)
+    calls = count_calls(call for _score, _publication, call, _top in reviews)
+    top = [review for review in reviews if review[3]]
+    top_calls = count_calls(call for _score, _publication, call, _top in top)
     return FilmSummary(
         film=film,
         reviews=len(reviews),
@@ -163,6 +198,13 @@ def summarize_scores(
         metascore=score,
         verdict=verdict_for(score),
         histogram=histogram(scores),
+        calls=calls,
+        tomatometer=tomatometer(calls.positive, calls.mixed, calls.negative),
+        top_critics=TopCritics(
+            reviews=len(top),
+            metascore=metascore((score, weight_of(publication)) for score, publication, _, _ in top if score is not None),
+            tomatometer=tomatometer(top_calls.positive, top_calls.mixed, top_calls.negative),
+        ),
     )
 
 

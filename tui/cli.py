@@ -21,6 +21,9 @@ from store.records import published_to_dict
 from store.text import clean_line
 
 
+IMPORT_FORMATS = ("page", "json", "csv", "rt2020", "rt2020-films", "rt2023", "rt2023-films", "letterboxd")
+
+
 class CommandError(StoreError):
     """A usage mistake on the command line."""
 
@@ -62,7 +65,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def _add_film_choice(parser: argparse.ArgumentParser) -> None:
     """--film TITLE [--year Y] or --id N: the film a command changes."""
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--film", metavar="TITLE")
+    which.add_argument("--film", metavar="TITLE", help="the film's title, or its key (as a dataset names it)")
     which.add_argument("--id", type=int, metavar="N", help="the film's id (as `add-film` printed it)")
     parser.add_argument("--year", type=int, help="with --film: the film's year, when several films share the title")
 
@@ -78,27 +81,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(browse)
     browse.set_defaults(handler=cmd_browse)
 
-    imp = commands.add_parser("import", help="import a critic-review page, or a Critics JSON/CSV export")
-    imp.add_argument("page", metavar="PAGE", type=_file_name, help="a critic-review page (text), or an export (.json/.csv)")
+    imp = commands.add_parser(
+        "import", help="import a critic-review page, a Critics JSON/CSV export, or a Rotten Tomatoes or Letterboxd file",
+        epilog="The layout is told by the file's header; --format forces one. Re-importing adds nothing.",
+    )
+    imp.add_argument("page", metavar="FILE", type=_file_name, help="the file to import")
+    imp.add_argument("--format", dest="layout", choices=IMPORT_FORMATS, help="the file's layout (default: told by its header)")
     imp.add_argument("--title", help="the film's title (a page does not name its film)")
-    imp.add_argument("--year", type=int, help="the film's year")
+    imp.add_argument("--year", type=int, help="the film's year (a page)")
+    imp.add_argument("--critic", metavar="NAME", help="whose reviews a Letterboxd export holds (required for it)")
     _add_db(imp)
     imp.set_defaults(handler=cmd_import)
 
     add = commands.add_parser("add", help="add one review (prints its id once it is on disk)")
-    add.add_argument("--film", required=True, metavar="TITLE")
+    add.add_argument("--film", required=True, metavar="TITLE", help="the film's title, or its key")
     add.add_argument("--year", type=int, help="the film's year, when several films share the title")
     add.add_argument("--critic", required=True, metavar="NAME")
     add.add_argument("--publication", metavar="P")
     add.add_argument("--date", metavar="YYYY-MM-DD")
     add.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
-    add.add_argument("--excerpt", required=True, metavar="TEXT")
+    add.add_argument("--excerpt", metavar="TEXT", help="the review's text (a review needs a text, a grade or a call)")
+    add.add_argument("--sentiment", metavar="CALL", help="the critic's own call: positive, mixed or negative")
+    add.add_argument("--top-critic", action="store_true", help="the critic is a top critic")
     _add_db(add)
     add.set_defaults(handler=cmd_add)
 
     edit = commands.add_parser(
         "edit", help="change a review, by the id `add` printed; only the fields given change",
-        epilog='An empty value clears a field (--grade "" leaves the review unscored); the excerpt cannot be cleared.',
+        epilog='An empty value clears a field (--grade "" leaves the review unscored); a review keeps a text, a grade or a call.',
     )
     edit.add_argument("review", metavar="ID", type=int, help="the review's id")
     edit.add_argument("--critic", metavar="NAME")
@@ -106,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--date", metavar="YYYY-MM-DD")
     edit.add_argument("--grade", metavar="G", help="as the critic wrote it: 80, 3/4, 7.5/10, ***1/2, B+, ...")
     edit.add_argument("--excerpt", metavar="TEXT")
+    edit.add_argument("--sentiment", metavar="CALL", help='the critic\'s own call: positive, mixed or negative ("" for none)')
+    edit.add_argument("--top-critic", choices=("true", "false"), help="whether the critic is a top critic")
     _add_db(edit)
     edit.set_defaults(handler=cmd_edit)
 
@@ -136,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete_film.set_defaults(handler=cmd_delete_film)
 
     stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
-    stats.add_argument("--film", metavar="TITLE")
+    stats.add_argument("--film", metavar="TITLE", help="the film's title, or its key")
     stats.add_argument("--year", type=int, help="the film's year, when several films share the title")
     stats.add_argument("--critic", metavar="NAME", help="films that critic reviewed, and the critic's profile")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
@@ -202,31 +214,99 @@ def _did_you_mean(close: list[str]) -> str:
 
 
 def _choose_film(repository, title: str, year: int | None) -> FilmSummary:
-    """The one film called title (and of that year, if given). What the database holds decides,
-    not how the command was typed, so an unknown or ambiguous film is status 1, not 2."""
+    """The one film whose key is title, else the one called title (and of that year, if given).
+    What the database holds decides, not how the command was typed, so an unknown or ambiguous
+    film is status 1, not 2."""
+    keyed = repository.film_by_key(title)
+    if keyed is not None and year in (None, keyed.year):
+        return repository.summary(keyed.id)
     films = repository.find_films(title, year)
     if len(films) == 1:
         return repository.summary(films[0].id)
     if films and year is None and len({f.year for f in films}) == len(films):
         years = ", ".join(str(f.year) for f in films)
         raise StoreError(f"several films are called {title!r} ({years}): add --year")
+    if films and any(f.key is not None for f in films):  # titles repeat across keys
+        listed = ", ".join(f"{f.label} [key {f.key}]" if f.key is not None else f"{f.label} [no key]" for f in films)
+        raise StoreError(f"several films are called {title!r}: {listed}; give the key with --film")
     if films:  # same year too: their titles differ only in case or accents (see the warnings)
         labels = ", ".join(f.label for f in films)
         raise StoreError(f"several films are called {title!r}: {labels}; give the title exactly as listed")
     raise StoreError(f"no film called {title!r}{_did_you_mean(repository.suggest_titles(title))}")
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from store.exchange import read_import_file
+class ProgressBar:
+    """A bar on stderr for a long import: drawn only when stderr is a terminal and once the work
+    has taken a second (a quick import prints nothing), erased when done."""
 
-    records, publications = read_import_file(Path(args.page), title=args.title, year=args.year)
-    with _open(args) as repository:
-        result = repository.import_films(records, publications)
-        print(
-            f"imported {result.reviews_added} review(s) into {len(records)} film(s)"
-            f" ({result.films_added} new film(s), {result.reviews_skipped} already present)"
+    WIDTH = 30
+
+    def __init__(self, stream=None, clock=None, after: float = 1.0) -> None:
+        import time
+
+        self._stream = stream if stream is not None else sys.stderr
+        self._clock = clock or time.monotonic
+        self._start = self._clock()
+        self._after = after
+        self._drawn = False
+        self._enabled = self._stream.isatty()
+
+    def phase(self, label: str):
+        """A progress callback (done, total) for one phase of the work."""
+
+        def report(done: int, total: int) -> None:
+            if not self._enabled or self._clock() - self._start < self._after:
+                return
+            share = done / total if total else 1.0
+            filled = int(share * self.WIDTH)
+            self._stream.write(f"\r{label:<9} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}")
+            self._stream.flush()
+            self._drawn = True
+
+        return report
+
+    def done(self) -> None:
+        if self._drawn:
+            self._stream.write("\r" + " " * (self.WIDTH + 18) + "\r")
+            self._stream.flush()
+            self._drawn = False
+
+
+def import_summary(result, incoming) -> str:
+    """The one line an import prints: every count the import knows."""
+    line = (
+        f"imported {result.reviews_added:,} review(s): {result.films_added:,} film(s) new, "
+        f"{result.films_present:,} already present; {result.reviews_skipped:,} review(s) already present"
+    )
+    kept = incoming.unscored_grades
+    if kept:
+        common = ", ".join(f"{clean_line(grade)[:20]!r} {count:,}" for grade, count in kept.most_common(3))
+        line += f"; {sum(kept.values()):,} grade(s) kept as written, unscored (most frequent: {common})"
+    else:
+        line += "; 0 grades kept unscored"
+    if incoming.skipped:
+        line += f"; {incoming.skipped:,} {incoming.skipped_what} skipped"
+    return line
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from store.importing import read_import
+
+    bar = ProgressBar()
+    try:
+        _layout, incoming = read_import(
+            Path(args.page), layout=args.layout, title=args.title, year=args.year, critic=args.critic,
+            progress=bar.phase("reading"),
         )
-        _compact_if_due(repository)
+        with _open(args) as repository:
+            result = repository.import_prepared(
+                incoming.films, incoming.publications, same_entry=incoming.same_entry, progress=bar.phase("saving"),
+            )
+            bar.done()
+            print(import_summary(result, incoming))
+            _compact_if_due(repository)
+    finally:
+        bar.done()
     return 0
 
 
@@ -243,7 +323,10 @@ def _compact_if_due(repository) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    draft = ReviewDraft(args.excerpt, args.critic, args.publication, args.date, args.grade)
+    draft = ReviewDraft(
+        args.excerpt or "", args.critic, args.publication, args.date, args.grade,
+        sentiment=args.sentiment, top_critic=args.top_critic,
+    )
     with _open(args) as repository:
         film = _choose_film(repository, args.film, args.year)
         review = repository.add_review(film.film.id, draft, today=date.today())
@@ -268,10 +351,16 @@ def _review_label(repository, review: Review) -> str:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    fields = ("excerpt", "critic", "publication", "date", "grade")
-    given = {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
+    fields = ("excerpt", "critic", "publication", "date", "grade", "sentiment")
+    given: dict[str, Any] = {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
+    if args.top_critic is not None:
+        given["top_critic"] = args.top_critic == "true"
     if not given:
-        raise CommandError("nothing to change: give --critic, --publication, --date, --grade or --excerpt")
+        raise CommandError(
+            "nothing to change: give --critic, --publication, --date, --grade, --excerpt, --sentiment or --top-critic"
+        )
+    if "grade" in given:
+        given["grade_unscored"] = False  # a grade typed here is read as `critics add` reads it
     with _open(args) as repository:
         before = repository.review(args.review)
         draft = dataclasses.replace(before.as_draft(), **given)
@@ -344,6 +433,19 @@ def _summary_json(summary: FilmSummary) -> dict[str, Any]:
             "unscored": summary.distribution.unscored,
         },
         "published": published_to_dict(summary.film.published),  # as the store writes and exports it
+        "key": summary.film.key,
+        "tomatometer": summary.tomatometer,
+        "sentiment": {
+            "positive": summary.calls.positive,
+            "mixed": summary.calls.mixed,
+            "negative": summary.calls.negative,
+            "unstated": summary.calls.unstated,
+        },
+        "top_critics": {
+            "reviews": summary.top_critics.reviews,
+            "metascore": summary.top_critics.metascore,
+            "tomatometer": summary.top_critics.tomatometer,
+        },
     }
 
 

@@ -25,13 +25,16 @@ def test_import_then_stats_json_shows_declared_and_computed_summaries(seed_page,
         "title": "Pusher", "year": 1996, "reviews": 11, "scored": 1, "metascore": None, "verdict": None,
         "distribution": {"positive": 1, "mixed": 0, "negative": 0, "unscored": 10},
         "published": {"verdict": "Generally favorable reviews", "critics": 11, "positive": 9, "mixed": None, "negative": 0},
+        "key": None, "tomatometer": None,
+        "sentiment": {"positive": 0, "mixed": 0, "negative": 0, "unstated": 11},
+        "top_critics": {"reviews": 0, "metascore": None, "tomatometer": None},
     }]}
 
 
 def test_reimporting_a_page_adds_nothing(seed_page, db_path):
     critics("import", str(seed_page), "--title", "Pusher", db=db_path)
     again = critics("import", str(seed_page), "--title", "Pusher", db=db_path)
-    assert "imported 0 review(s)" in again.stdout and "11 already present" in again.stdout
+    assert "imported 0 review(s)" in again.stdout and "11 review(s) already present" in again.stdout
 
 
 def test_add_prints_the_new_id_and_stats_by_critic_has_a_profile(seed_page, db_path):
@@ -73,7 +76,7 @@ def _sample_export(tmp_path):
         (("add", "--film", "Nope", "--critic", "X", "--excerpt", "Y"), "no film called 'Nope'"),
         (("add", "--film", "Pusher", "--critic", "X", "--excerpt", "Y", "--grade", "superb"), "cannot read grade"),
         (("add", "--film", "Pusher", "--critic", "X", "--excerpt", "Y", "--date", "July 4"), "not a date"),
-        (("add", "--film", "Pusher", "--critic", "X"), "--excerpt"),
+        (("add", "--film", "Pusher", "--critic", "X"), "an excerpt is required"),
         (("import", "/nonexistent/page.txt", "--title", "X"), "cannot read /nonexistent/page.txt"),
         (("stats", "--critic", "nobody at all"), "no critic matches"),
         (("frobnicate",), "invalid choice"),

@@ -177,10 +177,10 @@ def test_edit_changes_only_the_given_fields_and_empty_clears_them(heat, capsys):
     ("args", "status", "message"),
     [
         (("99", "--grade", "B"), 1, "no review with id 99"),
-        (("1", "--excerpt", " "), 1, "excerpt: an excerpt is required"),
+        (("1", "--excerpt", " ", "--grade", ""), 1, "excerpt: an excerpt is required"),
         (("1", "--grade", "superb"), 1, "grade: cannot read grade 'superb'"),
         (("1", "--date", "2026-02-30"), 1, "date: '2026-02-30' is not a date: there is no such day"),
-        (("1",), 2, "nothing to change: give --critic, --publication, --date, --grade or --excerpt"),
+        (("1",), 2, "nothing to change: give --critic, --publication, --date, --grade, --excerpt, --sentiment or --top-critic"),
         (("one", "--grade", "B"), 2, "argument ID: invalid int value: 'one'"),
     ],
 )

@@ -97,7 +97,7 @@ SNAPSHOTS = {
     "a table of lists": (lambda s: HEADER % 1 + b'["films", {"1": [1, 2]}]\n', "damaged"),
     "a film title that is a number": (lambda s: HEADER % 1 + b'["films",{"1":{"title":5}}]\n', "film 1 has the wrong shape"),
     "a film with no title": (lambda s: HEADER % 1 + b'["films",{"1":{"year":2000}}]\n', "wrong shape"),
-    "a review with no excerpt": (_record(b'["reviews/1",{"1":{"critic":"C"}}]\n'), "review 1 of film 1 has the wrong shape"),
+    "a review with no excerpt, grade or call": (_record(b'["reviews/1",{"1":{"critic":"C"}}]\n'), "review 1 of film 1 has the wrong shape"),
     "a score that is text": (_record(b'["reviews/1",{"1":{"excerpt":"E","score":"high"}}]\n'), "wrong shape"),
     "a critic that is a list": (_record(b'["reviews/1",{"1":{"excerpt":"E","critic":["a"]}}]\n'), "'critic' that is not text"),
     "a review id that is not a number": (_record(b'["reviews/1",{"x":{"excerpt":"E"}}]\n'), "wrong shape"),
@@ -364,7 +364,7 @@ def test_compact_keeps_exactly_the_previous_snapshot_as_the_one_backup_and_it_op
 
 
 @pytest.mark.parametrize("name", ["truncated in the first table", "garbage bytes", "a newer schema",
-                                  "a review with no excerpt", "latin-1 text", "an export given as the database"])
+                                  "a review with no excerpt, grade or call", "latin-1 text", "an export given as the database"])
 async def test_the_browser_on_a_bad_file_shows_why_and_exits_1_leaving_it_untouched(tmp_path, name):
     from tui.app import make_app
 

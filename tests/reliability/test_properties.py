@@ -112,8 +112,11 @@ NAMES = st.one_of(st.sampled_from(["Zoë Brandt", "Noel Murray", "[/foo]", "Staf
 GRADES = st.one_of(st.none(), st.sampled_from(["80", "3/4", "7.5/10", "***1/2", "★★★½", "B+", "A-", "F", "0", "100",
                                                "3 out of 5", "2.5/4"]), TEXT)
 DATES = st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31)).map(date.isoformat))
-DRAFTS = st.builds(ReviewDraft, excerpt=st.text(min_size=1, max_size=60), critic=st.one_of(st.none(), NAMES),
-                   publication=st.one_of(st.none(), NAMES), date=DATES, grade=GRADES)
+DRAFTS = st.builds(ReviewDraft, excerpt=st.text(max_size=60), critic=st.one_of(st.none(), NAMES),
+                   publication=st.one_of(st.none(), NAMES), date=DATES, grade=GRADES,
+                   sentiment=st.sampled_from([None, "positive", "mixed", "negative", "Fresh"]), top_critic=st.booleans(),
+                   source_id=st.one_of(st.none(), st.sampled_from(["r1", "r2"]), TEXT), grade_unscored=st.booleans())
+FILM_KEYS = st.one_of(st.none(), st.sampled_from(["m/0814255", "addams_family", "=key"]), TEXT)
 COUNT = st.one_of(st.none(), st.integers(0, 500))
 PUBLISHED = st.one_of(st.none(), st.builds(PublishedSummary, verdict=st.one_of(st.none(), TEXT), critics=COUNT,
                                            positive=COUNT, mixed=COUNT, negative=COUNT))
@@ -121,7 +124,7 @@ YEARS = st.one_of(st.none(), st.integers(1870, 2200))
 OPERATIONS = st.lists(
     st.one_of(
         st.tuples(st.just("film"), TEXT, YEARS, st.one_of(st.none(), TEXT)),
-        st.tuples(st.just("import"), TEXT, YEARS, PUBLISHED, st.lists(DRAFTS, max_size=4)),
+        st.tuples(st.just("import"), TEXT, YEARS, PUBLISHED, st.lists(DRAFTS, max_size=4), FILM_KEYS),
         st.tuples(st.just("review"), st.integers(0, 50), DRAFTS),
         st.tuples(st.just("edit"), st.integers(0, 200), DRAFTS),
         st.tuples(st.just("delete"), st.integers(0, 200)),
@@ -141,8 +144,8 @@ def _apply(repository: Repository, operations) -> None:
             if kind == "film":
                 repository.add_film(*args)
             elif kind == "import":
-                title, year, published, drafts = args
-                repository.import_films([FilmRecord(title, year, None, published, tuple(drafts))])
+                title, year, published, drafts, key = args
+                repository.import_films([FilmRecord(title, year, None, published, tuple(drafts), key)])
             elif kind == "review" and films:
                 repository.add_review(films[args[0] % len(films)], args[1])
             elif kind == "edit" and reviews:

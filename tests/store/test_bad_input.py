@@ -112,7 +112,7 @@ def test_a_200000_character_excerpt_survives_the_csv_round_trip(tmp_path):
 
 
 def test_a_csv_field_over_the_raised_limit_is_refused_in_one_line(database, tmp_path, monkeypatch):
-    monkeypatch.setattr("store.exchange.CSV_FIELD_LIMIT", 1000)
+    monkeypatch.setattr("store.files.CSV_FIELD_LIMIT", 1000)
     import csv
 
     previous = csv.field_size_limit(1000)

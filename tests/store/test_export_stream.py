@@ -15,7 +15,7 @@ def _whole_document(repository) -> bytes:
     document = {
         "films": [
             {
-                "title": film.title, "year": film.year, "director": film.director,
+                "title": film.title, "year": film.year, "director": film.director, "key": film.key,
                 "published": published_to_dict(film.published),
                 "reviews": [{field: getattr(review, field) for field in REVIEW_FIELDS} for review in reviews],
             }

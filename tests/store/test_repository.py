@@ -443,6 +443,7 @@ def test_the_indexes_after_deleting_and_restoring_films_equal_indexes_built_afre
     from store.indexes import Indexes
 
     shared = [_film_with(repository, f"Film {n}", ["A", "B", "C", "D", "F"], publication="The Lantern", year=2000 + n) for n in range(4)]
+    repository.import_films([FilmRecord("Film 1", 2001, key=f"m/{n}") for n in range(2)])  # keyed, sharing a title
     repository.set_publication_weight("The Lantern", 2)
     repository.critic_profile("Critic")  # tallies, summaries and orders cached, to be dropped
     for sort in FilmSort:
@@ -452,7 +453,7 @@ def test_the_indexes_after_deleting_and_restoring_films_equal_indexes_built_afre
     def same_as_fresh():
         kept, storage = repository._index, repository._storage
         fresh = Indexes.build({name: storage.table(name) for name in storage.table_names()})
-        for name in ("films", "film_keys", "shared_keys", "folded_titles", "film_reviews", "review_film",
+        for name in ("films", "film_keys", "shared_keys", "source_keys", "keyed_titles", "folded_titles", "film_reviews", "review_film",
                      "critic_films", "critic_folds", "publication_counts", "weights", "next_review", "next_film"):
             assert getattr(kept, name) == getattr(fresh, name), name
         for sort in FilmSort:

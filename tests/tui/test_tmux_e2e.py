@@ -145,6 +145,9 @@ def test_a_review_added_in_a_real_terminal_is_stored(tmp_path, terminal):
             "grade": "B+",
             "score": 83,
             "excerpt": "Typed through [tmux].",
+            "sentiment": None,
+            "top_critic": False,
+            "source_id": None,
         }
     ]
     assert len(added[0]["date"]) == 10  # prefilled with today
