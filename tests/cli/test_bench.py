@@ -26,8 +26,8 @@ def test_bench_json_at_2000_reviews_prints_every_key():
     assert set(result) == {"reviews", "films", "ms", "peak_rss_mb", "peers_ms"}
     assert result["reviews"] == 2000 and result["films"] == 100
     assert set(result["ms"]) == set(MS_KEYS) == {
-        "load", "add", "edit", "delete", "add_big_film", "critic_filter", "compaction", "compaction_wait",
-        "film_select", "filter_keystroke", "first_paint", "ready",
+        "load", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
+        "compaction", "compaction_wait", "film_select", "filter_keystroke", "first_paint", "ready",
     }
     assert set(result["peers_ms"]) == set(PEER_KEYS) == {
         "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",

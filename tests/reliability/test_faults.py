@@ -336,7 +336,7 @@ async def test_the_browser_shows_a_failed_save_keeps_the_form_and_saves_once_the
                 assert "No space left on device" in screen_text(app)
                 assert store.review_count == count and files(tmp_path) == before
                 # A delete fails the same way, as a message; the app carries on.
-                await pilot.press("escape", "d", "y")
+                await pilot.press("escape", "y", "d", "y")  # discard the form (it asks), then delete
                 await pilot.pause()
                 assert app.is_running and store.review_count == count
             assert files(tmp_path) == before
