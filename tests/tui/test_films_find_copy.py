@@ -9,7 +9,7 @@ import asyncio
 from store.domain import ReviewDraft
 from store.repository import Repository
 from tests.fixed_store import browser, build_store, screen_text, type_text
-from tui.screens.browser import review_as_text
+from tui.screens.text_intents import review_as_text
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.film_form import FilmFormScreen
 from tui.screens import find

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from store.domain import Film, Review
+from store.domain import Review
 from store.errors import StoreError, ValidationError
 from store.views import FilmSort, ReviewSort
 from tui.messages import (
@@ -28,7 +28,6 @@ from tui.messages import (
     FindEverywhereRequested,
     PublicationWeightChanged,
     RefreshRequested,
-    ReviewCopyRequested,
     ReviewCriticRequested,
     ReviewDeleteRequested,
     ReviewFormClosed,
@@ -41,8 +40,8 @@ from tui.messages import (
 )
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.film_form import FilmFields, FilmFormScreen
-from tui.screens.find import FindScreen
+from tui.screens.film_intents import FilmIntents
+from tui.screens.text_intents import TextIntents
 from tui.session import BrowserSession, Outcome
 from tui.suggest import CriticSuggester
 from tui.widgets.film_list import FilmList
@@ -52,7 +51,6 @@ from tui.widgets.review_list import ReviewList
 from tui.widgets.reviews_pane import ReviewsPane, review_heading
 from tui.widgets.status_line import StatusLine
 from tui.widgets.focus import after_keys_land, focus_now, is_text_field
-from tui.words import counted
 
 if TYPE_CHECKING:
     from store.repository import Repository
@@ -71,15 +69,6 @@ REVIEW_SORT_COLUMNS = {
     ReviewSort.PUBLICATION: "Publication",
     ReviewSort.DATE: "Date",
 }
-
-
-def review_as_text(review: Review, film: Film) -> str:
-    """A review as copied to the clipboard: who, where, when and the grade on a line, then the text."""
-    parts = [film.label, review.critic or "uncredited", review.publication, review.date]
-    if review.grade:
-        parts.append(f"{review.grade} ({review.score})" if review.score is not None else review.grade)
-    heading = " · ".join(part for part in parts if part)
-    return f"{heading}\n{review.excerpt}" if review.excerpt else heading
 
 
 class SummaryPane(VerticalScroll):
@@ -115,7 +104,7 @@ class TitleTyped(TitleFilterChanged):
 FORM_ROOM = 9
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
     # The footer (80 columns, with the palette's key) shows the keys a newcomer needs first; the
     # help screen (?) lists them all.
     # Priority (the keys typed after one wait until it has acted, and it acts once the keys typed
@@ -826,104 +815,6 @@ class BrowserScreen(Screen[None]):
             return
         self.reload_films()
         self._update_status(f"{one_line(publication.name)} now weighs {publication.weight:g}.")
-
-    # -- films ---------------------------------------------------------------------------------
-
-    @on(FilmFormOpened)
-    def _film_form_opened(self, event: FilmFormOpened) -> None:
-        event.stop()
-        if self.repository is None:
-            return
-        film: Film | None = None
-        if event.film_id is not None:
-            try:
-                film = self.repository.film(event.film_id)
-            except StoreError as error:
-                self.notify(one_line(str(error)), severity="error", markup=False)
-                return
-        self.app.push_screen(FilmFormScreen(self.save_film, film))
-
-    def save_film(self, fields: FilmFields) -> dict[str, str] | None:
-        """Save what the film form holds; the store's reasons per field if it refuses (then
-        nothing changed), else None, with the film shown and the films pane focused."""
-        try:
-            if fields.film_id is None:
-                outcome = self.session.add_film(fields.title, fields.year, fields.director)
-            else:
-                outcome = self.session.edit_film(fields.film_id, fields.title, fields.year, fields.director)
-        except ValidationError as error:
-            return dict(error.errors)
-        except StoreError as error:
-            return {"title": str(error)}
-        self._show_outcome(outcome, focus_reviews=False)
-        focus_now(self.films)
-        return None
-
-    @on(FilmDeleteRequested)
-    def _film_delete_requested(self, event: FilmDeleteRequested) -> None:
-        event.stop()
-        repository = self.repository
-        if repository is None:
-            return
-        try:
-            film = repository.film(event.film_id)
-            reviews = len(repository.reviews(event.film_id))
-        except StoreError as error:
-            self.notify(one_line(str(error)), severity="error", markup=False)
-            return
-        question = Content("Delete ") + content(film.label)
-        question += Content(f" and its {counted(reviews, 'review')}?" if reviews else "? It has no reviews.")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                try:
-                    outcome = self.session.delete_film(film.id)
-                except StoreError as error:
-                    self.notify(one_line(str(error)), severity="error", markup=False)
-                    return
-                self._show_outcome(outcome, focus_reviews=False)
-
-        self.app.push_screen(ConfirmScreen(question, "Delete film"), answered)
-
-    # -- copying and finding -------------------------------------------------------------------
-
-    @on(ReviewCopyRequested)
-    def _copy_requested(self, event: ReviewCopyRequested) -> None:
-        event.stop()
-        review = self._review_or_say_why(event.review_id)
-        if review is None or (repository := self.repository) is None:
-            return
-        self.app.copy_to_clipboard(review_as_text(review, repository.film(review.film_id)))
-        who = one_line(review.critic) if review.critic else "an uncredited critic"
-        self._update_status(f"Copied the review by {who} (the terminal must allow OSC 52 clipboard writes).")
-
-    @on(FindEverywhereRequested)
-    def _find_everywhere(self, event: FindEverywhereRequested) -> None:
-        event.stop()
-        repository = self.repository
-        if repository is None:
-            return
-
-        def chosen(review_id: int | None) -> None:
-            if review_id is not None:
-                self._go_to_found(review_id, screen.field.value)
-
-        screen = FindScreen(repository, event.query)
-        self.app.push_screen(screen, chosen)
-
-    def _go_to_found(self, review_id: int, query: str) -> None:
-        """A find chosen: its film selected, the film's reviews holding the words listed, and the
-        review under the cursor (filters that would hide it go)."""
-        review = self._review_or_say_why(review_id)
-        if review is None:
-            return
-        if self.session.go_to_found(review, query):
-            self._show_filters_dropped()
-        self.find_bar.set_value(query)
-        self.reload_films()
-        self.films.move_to_key(review.film_id, announce=False)
-        self.reload_reviews(keep=review.id)
-        focus_now(self.reviews)
 
     @on(RefreshRequested)
     def _refresh_requested(self, event: RefreshRequested) -> None:
