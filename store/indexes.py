@@ -68,6 +68,11 @@ class Indexes:
         self._tallies: dict[str, CriticTally] = {}
         self._orders: dict[FilmSort, list[int]] = {}
         self._publication_films: dict[str, set[int]] | None = None  # built when first asked
+        # Counts changes: what is built outside the caches above (top critics' films and
+        # orders) is checked against it rather than dropped at every place a change lands.
+        self.generation = 0
+        self._top_films: tuple[int, set[int]] | None = None
+        self._top_orders: dict[FilmSort, tuple[int, list[int]]] = {}
 
     @classmethod
     def build(cls, tables: Mapping[str, Table]) -> "Indexes":
@@ -87,6 +92,7 @@ class Indexes:
     # -- keeping them current ---------------------------------------------------------------
 
     def load_films(self, table: Table) -> None:
+        self.generation += 1
         self.films.clear()
         self.film_keys.clear()
         self.shared_keys.clear()
@@ -102,6 +108,7 @@ class Indexes:
         """Index a film. Two films whose (folded title, year) keys collide (a change of folding
         rules can do it: 'Soren' and 'Søren') are both kept in films and folded_titles, and the
         key names the lower id; Repository.warnings reports the other, nothing merges them."""
+        self.generation += 1
         folded = fold(film.title)
         self.films[film.id] = film
         key = (folded, film.year)
@@ -124,6 +131,7 @@ class Indexes:
     def replace_film(self, old: Film, new: Film) -> None:
         """Index a keyed film under its new title or year (an import naming it mid-transaction;
         the films table is read whole again once the transaction commits)."""
+        self.generation += 1
         if old.key is not None:
             same_title = self.keyed_titles.get((self.folded_titles[old.id], old.year), [])
             if old.id in same_title:
@@ -133,6 +141,7 @@ class Indexes:
         self._orders.clear()
 
     def load_publications(self, table: Table) -> None:
+        self.generation += 1
         self.weights = {}
         self.publication_ids = {}
         for key, record in table.items():
@@ -155,6 +164,7 @@ class Indexes:
 
     def index_film(self, film_id: int, table: Table | None) -> None:
         """Bring the indexes for one film's reviews in line with its table (add or replace)."""
+        self.generation += 1
         old = self.film_reviews.pop(film_id, None)
         self._publication_films = None
         # This film's Metascore may move, which changes how each of its critics compares.
@@ -180,6 +190,7 @@ class Indexes:
     ) -> None:
         """One review put (old None: added) or removed (new None); table is the film's reviews
         now, None when none are left. Costs one review, not the film's size."""
+        self.generation += 1
         self._publication_films = None
         if old is not None:
             self._unindex(film_id, {key: old})
@@ -348,6 +359,43 @@ class Indexes:
                         films.add(film_id)
             self._publication_films = built
         return self._publication_films
+
+    def top_films(self) -> set[int]:
+        """The films a top critic reviewed (t: top critics only), built when asked."""
+        if self._top_films is None or self._top_films[0] != self.generation:
+            films = {
+                film_id for film_id, table in self.film_reviews.items()
+                if any(record.get("top_critic") for record in table.values())
+            }
+            self._top_films = (self.generation, films)
+        return self._top_films[1]
+
+    def top_summary(self, film_id: int) -> FilmSummary:
+        """What the film's top critics' reviews add up to on their own (the film must exist)."""
+        records = [r for r in self.film_reviews.get(film_id, {}).values() if r.get("top_critic")]
+        return scoring.summarize_scores(
+            self.films[film_id],
+            [(r.get("score"), r.get("publication"), r.get("sentiment"), True) for r in records],
+            self.weight_of,
+        )
+
+    def top_order(self, sort: FilmSort) -> list[int]:
+        """The films in this order by their top critics' summaries (Metascore, reviews)."""
+        cached = self._top_orders.get(sort)
+        if cached is not None and cached[0] == self.generation:
+            return cached[1]
+        titles = self.folded_titles
+        if sort is FilmSort.METASCORE:
+            scores = {i: self.top_summary(i).metascore for i in self.films}
+            key: Callable[[int], Any] = lambda i: (scores[i] is None, -(scores[i] or 0), titles[i], i)
+        elif sort is FilmSort.REVIEWS:
+            counts = {i: self.top_summary(i).reviews for i in self.films}
+            key = lambda i: (-counts[i], titles[i], i)
+        else:
+            return self.order(sort)
+        order = sorted(self.films, key=key)
+        self._top_orders[sort] = (self.generation, order)
+        return order
 
     def tallies(self, critics: list[str]) -> list[CriticTally]:
         """How each critic scores against each film's Metascore."""

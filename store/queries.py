@@ -14,7 +14,7 @@ from store.finding import FIND_STEP, FindProgress, holds, words_of
 from store.indexes import Indexes
 from store.names import close_matches
 from store.records import review_from_record, validate_draft
-from store.scoring import profile_from_tallies
+from store.scoring import CriticTally, profile_from_tallies, tally_reviews
 from store.text import clean_line, fold
 from store.views import FilmList, FilmSort, ReviewSort, sort_reviews
 
@@ -41,9 +41,10 @@ class Queries:
     def weight_of(self, publication: str | None) -> float:
         return self._index.weight_of(publication)
 
-    def summary(self, film_id: int) -> FilmSummary:
+    def summary(self, film_id: int, *, top_only: bool = False) -> FilmSummary:
+        """What the film's reviews add up to (top_only: its top critics' reviews alone)."""
         self.film(film_id)
-        return self._index.summary(film_id)
+        return self._index.top_summary(film_id) if top_only else self._index.summary(film_id)
 
     def films(
         self,
@@ -53,12 +54,13 @@ class Queries:
         title: str | None = None,
         critic_exact: bool = False,
         publication: str | None = None,
+        top_only: bool = False,
     ) -> FilmList:
         """Films in the given order; critic, publication and title narrow them (case- and
         accent-insensitive; critic_exact: the critic named exactly so, and no other). With both a
         critic and a publication, a film is listed when one review matches both."""
         index = self._index
-        order = index.order(sort)
+        order = index.top_order(sort) if top_only else index.order(sort)
         wanted: set[int] | dict[int, int] | None = None
         critics: list[str] | None = None
         if critic and critic.strip():
@@ -90,7 +92,12 @@ class Queries:
             needle = fold(title.strip())
             by_title = {i for i, folded in index.folded_titles.items() if needle in folded}
             wanted = by_title if wanted is None else by_title.intersection(wanted)
+        if top_only:  # the films a top critic reviewed, summed up by their top critics alone
+            top = index.top_films()
+            wanted = top if wanted is None else top.intersection(wanted)
         ids = list(order) if wanted is None else list(filter(wanted.__contains__, order))
+        if top_only:
+            return FilmList(ids, lambda film_id: self.summary(film_id, top_only=True))
         return FilmList(ids, self.summary)
 
     def reviews(
@@ -102,6 +109,7 @@ class Queries:
         critic_exact: bool = False,
         publication: str | None = None,
         text: str | None = None,
+        top_only: bool = False,
     ) -> list[Review]:
         """A film's reviews (page order unless sorted); critic and publication narrow them like
         the film filter, text to the reviews whose excerpt holds its words (store/finding.py)."""
@@ -115,6 +123,8 @@ class Queries:
             selected = [r for r in selected if r.publication in publications]
         if text and (words := words_of(text)):
             selected = [r for r in selected if holds(r.excerpt, words)]
+        if top_only:
+            selected = [r for r in selected if r.top_critic]
         return sort_reviews(selected, sort)
 
     def find(self, query: str, *, step: int = FIND_STEP) -> Iterator[FindProgress]:
@@ -191,15 +201,28 @@ class Queries:
         names = set(self._index.publication_counts) | set(self._index.weights)
         return [Publication(name, self.weight_of(name)) for name in sorted(names, key=fold)]
 
-    def critic_profile(self, query: str, *, exact: bool = False) -> CriticProfile | None:
-        """How the critics matching query score against each film's Metascore."""
+    def critic_profile(self, query: str, *, exact: bool = False, top_only: bool = False) -> CriticProfile | None:
+        """How the critics matching query score against each film's Metascore (top_only: their
+        reviews as top critics, against each film's top critics' Metascore)."""
         names = self.matching_critics(query, exact=exact)
         if not names:
             return None
         exact = [name for name in names if fold(name) == fold(query.strip())]
         if exact:
             names = exact
+        if top_only:
+            return profile_from_tallies(sorted(names, key=fold), [self._top_tally(name) for name in names])
         return profile_from_tallies(sorted(names, key=fold), self._index.tallies(names))
+
+    def _top_tally(self, critic: str) -> CriticTally:
+        index = self._index
+        pairs = []
+        for film_id in index.critic_films.get(critic, {}):
+            records = [r for r in index.film_reviews[film_id].values() if r.get("critic") == critic and r.get("top_critic")]
+            if records:
+                metascore = index.top_summary(film_id).metascore
+                pairs.extend((record.get("score"), metascore) for record in records)
+        return tally_reviews(pairs)
 
     def find_films(self, title: str, year: int | None = None) -> list[Film]:
         """Films whose title is title (ignoring case and accents), narrowed by year if given.

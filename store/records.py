@@ -113,6 +113,12 @@ def valid_weight(weight: object) -> bool:
 
 
 SENTIMENTS: dict[str, Sentiment] = {sentiment.value: sentiment for sentiment in Sentiment}
+# What a person may type for a call (the form, `critics add`): Rotten Tomatoes' words and signs.
+CALL_WORDS: dict[str, Sentiment] = {
+    "fresh": Sentiment.POSITIVE, "rotten": Sentiment.NEGATIVE,
+    "+": Sentiment.POSITIVE, "~": Sentiment.MIXED, "-": Sentiment.NEGATIVE,
+    "pos": Sentiment.POSITIVE, "neg": Sentiment.NEGATIVE,
+}
 
 
 def review_from_record(review_id: int, film_id: int, record: Record) -> Review:
@@ -218,10 +224,10 @@ def _sentiment(value: Sentiment | str | None) -> Sentiment | str | None:
     text = clean_line(value).lower()
     if not text:
         return None
-    found = SENTIMENTS.get(text)
+    found = SENTIMENTS.get(text) or CALL_WORDS.get(text)
     if found is None:
         shown = text if len(text) <= 24 else text[:21] + "..."
-        return f"{shown!r} is not a call: use positive, mixed or negative"
+        return f"{shown!r} is not a call: use positive, mixed or negative (fresh, rotten)"
     return found
 
 

@@ -17,6 +17,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F", "find words in every film's review text (streamed)"),
             ("a", "add a review of the selected film (inline form)"),
             ("u", "undo the last add, edit or delete (reviews and films)"),
+            ("t", "top critics only (lists, summary, profile), or all"),
             ("r", "refresh: pick up what other programs wrote"),
             ("ctrl+p", "palette: go to a film, critic filter, theme, weights"),
             ("?", "this help"),

@@ -87,6 +87,7 @@ class BrowserSession:
         self.title_query = ""
         self.publication_query = ""
         self.text_query = ""  # find in the selected film's review text (f)
+        self.top_only = False  # t: the lists, the gauge and the profile count top critics alone
         self.selected_film: int | None = None
         self.history = UndoHistory(undo_limit)
         self._listed: FilmList | None = None
@@ -144,6 +145,11 @@ class BrowserSession:
         """Filter films and reviews by publications whose names contain query."""
         self.publication_query = query
 
+    def toggle_top_only(self) -> bool:
+        """Top critics only, or everyone again; whether it is on now."""
+        self.top_only = not self.top_only
+        return self.top_only
+
     def set_text_query(self, query: str) -> None:
         """List only the selected film's reviews whose text holds query's words (store/finding.py)."""
         self.text_query = query
@@ -198,6 +204,7 @@ class BrowserSession:
             title=self.title_query or None,
             critic_exact=self.critic_exact,
             publication=self.publication_query or None,
+            top_only=self.top_only,
         )
         return listing.reversed() if self.films_reversed else listing
 
@@ -212,6 +219,7 @@ class BrowserSession:
             critic_exact=self.critic_exact,
             publication=self.publication_query or None,
             text=self.text_query or None,
+            top_only=self.top_only,
         )
         if self.reviews_reversed:
             reviews.reverse()
@@ -239,7 +247,7 @@ class BrowserSession:
 
     def select_film(self, film_id: int) -> FilmSummary:
         """Make this film the one whose reviews are listed; StoreError if it is gone."""
-        summary = self._store.summary(film_id)
+        summary = self._store.summary(film_id, top_only=self.top_only)
         self.selected_film = film_id
         return summary
 
@@ -391,6 +399,7 @@ class BrowserSession:
             critic_exact=self.critic_exact,
             publication=self.publication_query or None,
             text=self.text_query or None,
+            top_only=self.top_only,
         )
         return any(listed.id == review.id for listed in reviews)
 

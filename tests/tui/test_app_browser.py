@@ -280,8 +280,10 @@ async def test_enter_in_the_excerpt_starts_a_line_ctrl_s_saves_and_tab_moves_bet
         await pilot.press("tab", "tab", "tab", "tab")
         assert form.input("excerpt").has_focus
         await pilot.press("tab")
+        assert form.input("sentiment").has_focus  # the call, last
+        await pilot.press("tab")
         assert form.input("critic").has_focus
-        await pilot.press("shift+tab")
+        await pilot.press("shift+tab", "shift+tab")
         assert form.input("excerpt").has_focus
         await type_text(pilot, "Short and sharp.")
         await pilot.press("enter")  # the excerpt is multi-line: enter starts a line, ctrl+s saves

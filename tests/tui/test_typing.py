@@ -215,7 +215,7 @@ BURSTS = {
     "completion then tab in the form": ("a", "anit", RIGHT, TAB, "the new", RIGHT, TAB, "2"),
     "completion then enter in the bar, then a list key": ("c", "den", RIGHT, ENTER, "j"),
     "c, / and e typed inside fields": ("a", "cat/ace", TAB, "e/u a", ESCAPE, "y", "c", "c/a e"),
-    "c, /, a, e and u in the excerpt": ("a", SHIFT_TAB, "a cue/eu", ENTER, ENTER, "c/a", SHIFT_TAB, "u"),
+    "c, /, a, e and u in the excerpt": ("a", SHIFT_TAB, SHIFT_TAB, "a cue/eu", ENTER, ENTER, "c/a", SHIFT_TAB, "u"),
     "corrections": ("a", "Tesx", BACKSPACE, "t", TAB, "abc", LEFT, "x"),
     "enter in the bar then a list key": ("c", "murray", ENTER, "j"),
     "escape in the bar then a list key": ("c", "murray", ESCAPE, "j"),
@@ -362,7 +362,7 @@ async def test_appending_to_a_two_paragraph_excerpt_keeps_its_line_breaks(app, s
     store.edit_review(first.id, ReviewDraft("First paragraph.\n\nSecond paragraph.", first.critic,
                                             first.publication, first.date, first.grade))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("j", "j", "enter", "e", "shift+tab")
+        await pilot.press("j", "j", "enter", "e", "shift+tab", "shift+tab")  # back past the call
         form = app.browser.reviews_pane.form
         assert focused_field(app) == "excerpt"
         assert form.input("excerpt").value == "First paragraph.\n\nSecond paragraph."
@@ -376,13 +376,13 @@ async def test_enter_in_the_excerpt_starts_a_line_tab_leaves_it_and_ctrl_s_saves
     async with app.run_test(size=(80, 24)) as pilot:
         film_id = app.browser.selected_film
         before = {review.id for review in store.reviews(film_id)}
-        await pilot.press("a", "shift+tab")
+        await pilot.press("a", "shift+tab", "shift+tab")
         assert focused_field(app) == "excerpt"
         await type_text(pilot, "One.")
         await pilot.press("enter", "enter")
         await type_text(pilot, "Two.")
         await pilot.press("tab")
-        assert focused_field(app) == "critic"  # tab moves on, it is not typed
+        assert focused_field(app) == "sentiment"  # tab moves on, it is not typed
         await pilot.press("ctrl+s")
         await settle(pilot)
         (added,) = added_reviews(store, film_id, before)
@@ -403,7 +403,7 @@ def assert_fully_visible(app, widget) -> None:
 
 async def visit_every_field(pilot, app) -> list[str]:
     seen = []
-    for _ in range(5):
+    for _ in range(6):
         await settle(pilot)
         seen.append(focused_field(app))
         assert_fully_visible(app, app.focused)
@@ -419,7 +419,7 @@ async def test_the_form_can_be_seen_and_typed_into_at_60x15(app, store):
         await pilot.press("a")
         await settle(pilot)
         assert_fully_visible(app, app.browser.reviews_pane.form)
-        assert await visit_every_field(pilot, app) == ["critic", "publication", "date", "grade", "excerpt"]
+        assert await visit_every_field(pilot, app) == ["critic", "publication", "date", "grade", "excerpt", "sentiment"]
         await type_text(pilot, "Small Screen")
         await pilot.press("tab", "tab", "tab", "tab")
         await type_text(pilot, "Seen and typed.")
@@ -434,7 +434,7 @@ async def test_the_form_can_be_seen_and_typed_into_at_60x15(app, store):
 
 async def test_the_focused_field_is_scrolled_into_view_at_80x24(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a", "shift+tab")
+        await pilot.press("a", "shift+tab", "shift+tab")
         await type_text(pilot, "A first paragraph that is long enough to wrap over more than one line of the form.")
         await pilot.press("enter", "enter")
         await type_text(pilot, "A second one.")
@@ -446,8 +446,8 @@ async def test_the_focused_field_is_scrolled_into_view_at_80x24(app):
         assert app.browser.reviews_pane.editing
         assert form.virtual_size.height > form.scrollable_content_region.height
         assert_fully_visible(app, app.focused)
-        assert await visit_every_field(pilot, app) == ["date", "grade", "excerpt", "critic", "publication"]
-        for _ in range(5):
+        assert await visit_every_field(pilot, app) == ["date", "grade", "excerpt", "sentiment", "critic", "publication"]
+        for _ in range(6):
             await pilot.press("shift+tab")
             await settle(pilot)
             assert_fully_visible(app, app.focused)

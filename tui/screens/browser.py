@@ -129,6 +129,7 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("t", "top_critics", "Top critics", show=False),
         Binding("escape", "clear_filters", "Clear filters"),
     ]
     ESCAPE_TO_MINIMIZE = False  # escape is the form's (cancel) when it fills a small screen
@@ -311,7 +312,10 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
             self._show_nothing()
             return
         self.gauge.show(summary)
-        self.query_one("#summary-pane").border_title = content(summary.film.label)
+        title = content(summary.film.label)
+        if self.session.top_only:
+            title += Content(" · top critics")
+        self.query_one("#summary-pane").border_title = title
         self._show_profile()
         self.reload_reviews(keep=None if changed else keep_review, reset=changed)
 
@@ -336,6 +340,8 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
             count += f" in “{one_line(self.session.publication_query)}”"
         if self.session.text_query:
             count += f" holding “{one_line(self.session.text_query)}”"
+        if self.session.top_only:
+            count += " · top critics"
         pane.border_subtitle = Content(f"{count} · {self.session.review_sort_label}")
         self._sync_bindings()
 
@@ -377,7 +383,8 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
             # A profile of hundreds of critics says little and costs the most: ask for more letters.
             self.profile.show_too_many(self.critic_query, matching)
         else:
-            self.profile.show(self.critic_query, repository.critic_profile(self.critic_query, exact=exact))
+            profile = repository.critic_profile(self.critic_query, exact=exact, top_only=self.session.top_only)
+            self.profile.show(self.critic_query, profile)
 
     def _update_status(self, message: str = "") -> None:
         repository = self.repository
@@ -389,6 +396,7 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
             publication=self.session.publication_query,
             title=self.title_query,
             text=self.session.text_query,
+            top_only=self.session.top_only,
             films_listed=len(self.films.rows),
             films_total=repository.film_count,
             reviews_total=repository.review_count,
@@ -476,6 +484,11 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
 
     def action_nothing_to_undo(self) -> None:
         after_keys_land(self, lambda: self.post_message(UndoRequested()))
+
+    def action_top_critics(self) -> None:
+        on = self.session.toggle_top_only()
+        self.reload_films()
+        self._update_status("" if on else "All critics again.")  # on: the state says "top critics only"
 
     def action_refresh(self) -> None:
         self.post_message(RefreshRequested())

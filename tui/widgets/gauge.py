@@ -103,6 +103,30 @@ def disagreement(summary: FilmSummary) -> str | None:
     return sentence
 
 
+MINIMUM_CALLS = 5  # below five calls there is no Tomatometer (store/scoring.py)
+CALL_ORDER = (ReviewClass.POSITIVE, ReviewClass.MIXED, ReviewClass.NEGATIVE, ReviewClass.UNSCORED)
+CALL_WORDS = {ReviewClass.POSITIVE: "fresh", ReviewClass.MIXED: "mixed", ReviewClass.NEGATIVE: "rotten",
+              ReviewClass.UNSCORED: "no call"}
+CALL_GLYPHS = {ReviewClass.POSITIVE: "+", ReviewClass.MIXED: "~", ReviewClass.NEGATIVE: "−", ReviewClass.UNSCORED: "░"}
+
+
+def call_counts(summary: FilmSummary) -> dict[ReviewClass, int]:
+    """The critics' own calls in the bar's terms (a review without a call counts as 'no call')."""
+    calls = summary.calls
+    return {
+        ReviewClass.POSITIVE: calls.positive,
+        ReviewClass.MIXED: calls.mixed,
+        ReviewClass.NEGATIVE: calls.negative,
+        ReviewClass.UNSCORED: calls.unstated,
+    }
+
+
+def tomatometer_line(summary: FilmSummary) -> str:
+    if summary.tomatometer is not None:
+        return f"Tomatometer {summary.tomatometer}%"
+    return f"Tomatometer – ({counted(summary.calls.stated, 'call')} of {MINIMUM_CALLS} needed)"
+
+
 def based_on(summary: FilmSummary) -> str:
     if summary.metascore is None:
         return f"{counted(summary.scored, 'scored review')} of {MINIMUM_SCORED} needed"
@@ -201,6 +225,8 @@ class DistributionGauge(SummaryText):
         lines = [*headline, self._legend(summary, width)]
         if not bar_placed:  # no free row beside the badge: the bar gets a line of its own
             lines.insert(len(headline), self._bar(summary, width))
+        if summary.calls.stated:  # the critics' own calls: a second bar, under the scores' one
+            lines += self._calls(summary, width)
         histogram = [self._histogram(summary, width)] if summary.scored else []
         if self.folds(len(lines) + len(histogram)):
             # A short terminal: the Metascore, verdict and class split on a line (or two); what the
@@ -235,6 +261,8 @@ class DistributionGauge(SummaryText):
         right = textwrap.wrap(verdict, text_width)
         right_styles = [self.style_of(TONE_CLASSES[tone]) + Style(bold=True)] * len(right)
         detail = textwrap.wrap(based_on(summary), text_width)
+        if summary.calls.stated:
+            detail += textwrap.wrap(tomatometer_line(summary), text_width)
         right += detail
         right_styles += [self.style_of("panel--muted")] * len(detail)
         rows = []
@@ -266,7 +294,11 @@ class DistributionGauge(SummaryText):
                 split.append(" ")
             glyph = "░" if cls is ReviewClass.UNSCORED else "■"
             split.append(f"{glyph}{counts[cls]}", self.style_of(TONE_CLASSES[cls]))
-        return self.flowed([headline, reviews, split], width)
+        parts = [headline, reviews, split]
+        if summary.calls.stated:
+            meter = "–" if summary.tomatometer is None else f"{summary.tomatometer}%"
+            parts.append(Text(f"Tomatometer {meter}", end=""))
+        return self.flowed(parts, width)
 
     def _comparison(self, summary: FilmSummary) -> Text:
         """The page's declared summary and the computed one, side by side."""
@@ -308,6 +340,20 @@ class DistributionGauge(SummaryText):
         if not summary.reviews:
             bar.append("no reviews yet", self.style_of("panel--muted"))
         return bar
+
+    def _calls(self, summary: FilmSummary, width: int) -> list[Text]:
+        """The calls' bar (marks in it, so it reads without colour) and their counts."""
+        counts = call_counts(summary)
+        cells = split_bar(counts, width)
+        bar = Text(end="")
+        for cls in CALL_ORDER:
+            bar.append(CALL_GLYPHS[cls] * cells[cls], self.style_of(TONE_CLASSES[cls]) + Style(reverse=cls is not ReviewClass.UNSCORED))
+        legend = Text(end="")
+        for cls in CALL_ORDER:
+            if legend:
+                legend.append(" ")
+            legend.append(f"{CALL_GLYPHS[cls]}{counts[cls]} {CALL_WORDS[cls]}", self.style_of(TONE_CLASSES[cls]))
+        return [bar, legend]
 
     def _legend(self, summary: FilmSummary, width: int) -> Text:
         counts = class_counts(summary.distribution)

@@ -14,7 +14,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
-from store.domain import Review, ReviewDraft
+from store.domain import Review, ReviewDraft, Sentiment
 from store.grades import GradeError, parse_grade
 from store.scoring import review_class
 from tui.messages import ReviewFormClosed, ReviewSubmitted
@@ -28,9 +28,12 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("date", "Date"),
     ("grade", "Grade"),
     ("excerpt", "Excerpt"),
+    ("sentiment", "Call"),  # last: optional, and most reviews typed by hand have none
 )
+CALLS = ["positive", "mixed", "negative"]
 
 GRADE_HINT = "optional · 3/4, 7.5/10, B+, ***½, 80"
+CALL_HINT = "optional · positive, mixed, negative (fresh, rotten)"
 
 
 class ExcerptArea(OwnKeys, TextArea):
@@ -96,6 +99,7 @@ class ReviewForm(VerticalScroll, can_focus=False):
         self.film_id: int | None = None
         self.review_id: int | None = None
         self._opened_with: ReviewDraft | None = None  # what the fields held when it opened
+        self._source = ReviewDraft("")  # the review being edited (or a new one): what no field shows
 
     def compose(self) -> ComposeResult:
         for name, label in FIELDS:
@@ -124,12 +128,15 @@ class ReviewForm(VerticalScroll, can_focus=False):
         self.border_title = Content(title)
         self.input("critic").suggester = SuggestFromList(critics, case_sensitive=False)
         self.input("publication").suggester = SuggestFromList(publications, case_sensitive=False)
+        self.input("sentiment").suggester = SuggestFromList(CALLS, case_sensitive=False)
         self.clear_errors()
 
     def _fill(self, draft: ReviewDraft) -> None:
+        self._source = draft
         for name, _ in FIELDS:
             widget = self.input(name)
-            widget.value = getattr(draft, name) or ""  # the excerpt with its line breaks
+            value = getattr(draft, name) or ""  # the excerpt with its line breaks
+            widget.value = value.value if isinstance(value, Sentiment) else value
             if isinstance(widget, Input):
                 widget.cursor_position = len(widget.value)
         self.scroll_home(animate=False)
@@ -156,12 +163,18 @@ class ReviewForm(VerticalScroll, can_focus=False):
         def value(name: str) -> str | None:
             return self.input(name).value.strip() or None
 
+        # What the form does not show (top critic, source id) is kept as it was.
+        kept = self._source
         return ReviewDraft(
             excerpt=self.input("excerpt").value,  # the store keeps its lines (store/text.py)
             critic=value("critic"),
             publication=value("publication"),
             date=value("date"),
             grade=value("grade"),
+            sentiment=value("sentiment"),
+            top_critic=kept.top_critic,
+            source_id=kept.source_id,
+            grade_unscored=kept.grade_unscored and value("grade") == kept.grade,
         )
 
     def clear_errors(self) -> None:
@@ -192,6 +205,8 @@ class ReviewForm(VerticalScroll, can_focus=False):
             note.update(Content("✗ " + paragraph(reason)))
         elif name == "grade":
             self._preview_grade(widget.value)
+        elif name == "sentiment":
+            note.update(Content(CALL_HINT))
         else:
             note.update("")
 
@@ -203,6 +218,9 @@ class ReviewForm(VerticalScroll, can_focus=False):
             note.remove_class(f"tone-{tone}")
         if not value.strip():
             note.update(Content(GRADE_HINT))
+            return
+        if self._source.grade_unscored and value.strip() == self._source.grade:
+            note.update(Content("kept as written, unscored: its source gives no scale"))
             return
         try:
             score = parse_grade(value)

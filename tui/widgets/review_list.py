@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from store.domain import Review
+from store.domain import Review, ReviewClass, Sentiment
 from store.scoring import review_class
 from tui.messages import ReviewCopyRequested, ReviewCriticRequested, ReviewDeleteRequested, ReviewFormOpened, SortCycled, SortReversed
 from tui.plain import one_line
@@ -17,6 +17,11 @@ from tui.widgets.row_list import Cell, RowList
 from tui.widgets.tones import BADGE_CSS, TONE_CLASSES
 
 UNCREDITED = "uncredited"
+NO_TEXT = "(no text)"
+# A review's own call beside its score, readable without colour (the tone colours it too).
+CALL_MARKS = {Sentiment.POSITIVE: "+", Sentiment.MIXED: "~", Sentiment.NEGATIVE: "−"}
+CALL_TONES = {Sentiment.POSITIVE: ReviewClass.POSITIVE, Sentiment.MIXED: ReviewClass.MIXED,
+              Sentiment.NEGATIVE: ReviewClass.NEGATIVE}
 
 
 class ReviewList(RowList[Review]):
@@ -64,7 +69,7 @@ class ReviewList(RowList[Review]):
         super().set_rows(rows, keep=keep, announce=announce, reset=reset)
 
     def _widths(self, width: int) -> tuple[int, int, int, int, int, int]:
-        score, date = 3, 10
+        score, date = 4, 10  # the score and the call's mark: " 75+"
         grade = min(getattr(self, "_grade_width", 7), max(5, width // 8))
         critic = max(12, min(24, width * 23 // 100))
         publication = max(9, min(22, width * 17 // 100))
@@ -92,13 +97,21 @@ class ReviewList(RowList[Review]):
             critic_cell = Cell(one_line(row.critic), critic)
         else:
             critic_cell = Cell(UNCREDITED, critic, style="review-list--uncredited")
+        mark = CALL_MARKS.get(row.sentiment, " ") if row.sentiment else " "
+        if row.score is None and row.sentiment is not None:
+            tone = TONE_CLASSES[CALL_TONES[row.sentiment]]  # no score: the call gives the colour
+        shown = ("–" if row.score is None else str(row.score)) + mark
+        if row.excerpt:
+            excerpt_cell = Cell(one_line(row.excerpt), excerpt)
+        else:
+            excerpt_cell = Cell(NO_TEXT, excerpt, style="review-list--uncredited")
         return [
-            Cell("–" if row.score is None else str(row.score), score, "right", style=tone),
+            Cell(shown, score, "right", style=tone),
             critic_cell,
             Cell(one_line(row.publication), publication),
             Cell(row.date or "", date),
             Cell(one_line(row.grade), grade),
-            Cell(one_line(row.excerpt), excerpt),
+            excerpt_cell,
         ]
 
     def cursor_moved(self, row: Review | None) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from store.domain import Review
 from tui.plain import block, one_line
 from tui.widgets.review_form import ReviewForm
-from tui.widgets.review_list import UNCREDITED, ReviewList
+from tui.widgets.review_list import NO_TEXT, UNCREDITED, ReviewList
 
 
 def review_heading(review: Review) -> Content:
@@ -34,6 +34,10 @@ def review_heading(review: Review) -> Content:
         parts.append(Content(f"score {review.score}"))
     else:
         parts.append(Content("unscored"))
+    if review.sentiment is not None:
+        parts.append(Content(f"call {review.sentiment.value}"))
+    if review.top_critic:
+        parts.append(Content("top critic"))
     return Content(" · ").join(parts)
 
 
@@ -58,7 +62,8 @@ class ReviewDetail(Static):
         if review is None:
             self.update("")
             return
-        self.update(review_heading(review) + Content("\n") + block(review.excerpt))
+        text = block(review.excerpt) if review.excerpt else Content.styled(NO_TEXT, "italic")
+        self.update(review_heading(review) + Content("\n") + text)
 
 
 # Rows the list keeps while the form is open (its header and the highlighted review).

@@ -41,6 +41,7 @@ class StatusLine(Horizontal):
         publication: str = "",
         title: str = "",
         text: str = "",
+        top_only: bool = False,
         films_listed: int,
         films_total: int,
         reviews_total: int,
@@ -57,6 +58,8 @@ class StatusLine(Horizontal):
             parts.append(Content.styled("publication ", "bold") + Content(f"\u201c{one_line(publication)}\u201d"))
         if title:
             parts.append(Content.styled("title ", "bold") + Content(f"\u201c{one_line(title)}\u201d"))
+        if top_only:
+            parts.append(Content.styled("top critics only", "bold"))
         if text:
             parts.append(Content.styled("find ", "bold") + Content(f"\u201c{one_line(text)}\u201d"))
         if films_listed == films_total:
