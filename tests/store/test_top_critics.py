@@ -32,3 +32,17 @@ def test_top_critics_alone_narrow_and_sum_up_films_and_follow_changes(tmp_path):
         assert store.critic_profile("Noel Murray", top_only=True).reviews == 0
     finally:
         store.close()
+
+
+def test_a_typed_call_takes_the_words_and_signs_people_use():
+    from datetime import date
+
+    from store.domain import Sentiment
+    from store.records import validate_draft
+
+    for typed, call in (("Fresh", Sentiment.POSITIVE), ("rotten", Sentiment.NEGATIVE), ("~", Sentiment.MIXED),
+                        ("+", Sentiment.POSITIVE), ("-", Sentiment.NEGATIVE), ("Mixed", Sentiment.MIXED)):
+        record, errors = validate_draft(ReviewDraft("", sentiment=typed), date(2024, 5, 1))
+        assert not errors and record["sentiment"] == call.value
+    _, errors = validate_draft(ReviewDraft("", sentiment="great"), date(2024, 5, 1))
+    assert "is not a call" in errors["sentiment"]
