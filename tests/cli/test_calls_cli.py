@@ -83,8 +83,11 @@ def test_edit_sets_and_clears_the_call_and_the_top_critic_flag(addams, capsys):
     with Repository.open(addams) as repository:
         review = repository.review(review_id)
         assert (review.sentiment, review.top_critic) == (None, False)
-    code, _, err = run(capsys, addams, "edit", str(review_id), "--sentiment", "fresh")
-    assert code == 1 and "sentiment: 'fresh' is not a call" in err
+    assert run(capsys, addams, "edit", str(review_id), "--sentiment", "fresh")[0] == 0  # Rotten Tomatoes' word
+    with Repository.open(addams) as repository:
+        assert repository.review(review_id).sentiment is Sentiment.POSITIVE
+    code, _, err = run(capsys, addams, "edit", str(review_id), "--sentiment", "great")
+    assert code == 1 and "sentiment: 'great' is not a call" in err
 
 
 def test_edit_reads_a_new_grade_even_where_the_old_one_was_kept_unscored(db_path, capsys):

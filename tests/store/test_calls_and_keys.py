@@ -95,8 +95,10 @@ def test_a_review_needs_an_excerpt_a_grade_or_a_call(repository):
 def test_a_call_that_is_not_positive_mixed_or_negative_is_refused(repository):
     film = repository.add_film("Fresh", 2003)
     with pytest.raises(ValidationError) as refused:
-        repository.add_review(film.id, ReviewDraft("Words.", sentiment="Fresh"))
-    assert refused.value.errors == {"sentiment": "'fresh' is not a call: use positive, mixed or negative"}
+        repository.add_review(film.id, ReviewDraft("Words.", sentiment="Great"))
+    assert refused.value.errors == {
+        "sentiment": "'great' is not a call: use positive, mixed or negative (fresh, rotten)"
+    }
     with pytest.raises(ValidationError):
         repository.add_review(film.id, ReviewDraft("Words.", top_critic="yes"))  # type: ignore[arg-type]
 

@@ -17,6 +17,7 @@ from rich.style import Style
 from textual.color import Color
 from textual.screen import ModalScreen
 
+from store.domain import ReviewDraft
 from tests.fixed_store import profile_settled, type_text
 from tui.app import CriticsApp
 
@@ -127,6 +128,38 @@ async def delete_question(pilot) -> None:
     await pilot.press("tab", "tab", "d")  # the reviews pane, then delete: the question before it
 
 
+async def find_view(pilot) -> None:
+    await pilot.press("F")
+    await type_text(pilot, "the")
+    for _ in range(100):
+        await pilot.pause(0.01)
+        if not pilot.app.screen.searching:
+            break
+    await pilot.press("tab", "j")
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False
+
+
+async def film_form(pilot) -> None:
+    await pilot.press("n")
+    await type_text(pilot, "Pusher")
+    await pilot.press("tab")
+    await type_text(pilot, "1996")
+    await pilot.press("ctrl+s")  # refused: the reason in the error colour
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False
+
+
+async def calls(pilot) -> None:
+    """A film with calls (the second bar, its legend, the Tomatometer) and a review without text."""
+    repository = pilot.app.repository
+    film = repository.find_films("Bellwether Junction")[0].id
+    for number, call in enumerate(["positive"] * 4 + ["mixed", "negative"]):
+        repository.add_review(film, ReviewDraft("" if number == 2 else "Called.", f"Caller {number}", sentiment=call))
+    pilot.app.browser.reload_films()
+    await pilot.press("j", "enter")
+
+
 Scene = Callable[[object], Awaitable[None]]
 
 SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
@@ -138,6 +171,9 @@ SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
     "title bar": ((80, 24), title_bar),
     "help": ((80, 30), help_screen),
     "delete question": ((80, 24), delete_question),
+    "find view": ((80, 24), find_view),
+    "film form": ((80, 24), film_form),
+    "calls": ((120, 40), calls),
 }
 
 
