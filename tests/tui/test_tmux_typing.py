@@ -100,6 +100,8 @@ def exported_reviews(path) -> list[dict]:
     ("c", "noel murray", "critic “noel murray”"),
     ("/", "ghost", "title “ghost”"),
     ("/", "the b", "title “the b”"),
+    ("p", "northlight", "publication “northlight”"),
+    ("f", "the cast", "find “the cast”"),
 ])
 @pytest.mark.parametrize("bar_first", [False, True], ids=["key and text at once", "bar open first"])
 def test_a_filter_typed_in_one_burst_is_exactly_what_was_typed(terminal, database, key, typed, shown, bar_first):
@@ -113,7 +115,7 @@ def test_a_filter_typed_in_one_burst_is_exactly_what_was_typed(terminal, databas
     screen = terminal.wait_for(shown, timeout=30)
     assert shown in screen.splitlines()[-2]  # the status line
     burst(terminal, key)  # the bar again, with the kept text in it
-    label = "Critic" if key == "c" else "Title"
+    label = {"c": "Critic", "/": "Title", "p": "Publication", "f": "Find"}[key]
     bar = next(line for line in terminal.wait_for(f" {label} {typed}").splitlines() if line.startswith(f" {label} "))
     assert bar.startswith(f" {label} {typed}")  # (a completion may follow what was typed)
     terminal.keys("Enter")
@@ -136,3 +138,19 @@ def test_a_review_typed_and_saved_in_one_burst_is_stored_exactly(terminal, datab
     assert (first["publication"], first["grade"], first["excerpt"]) == (None, "B", "Scale\nSecond line.")
     assert first["score"] is not None and len(first["date"]) == 10  # the date prefilled with today
     assert (second["publication"], second["grade"], second["excerpt"]) == ("Burst Weekly", None, "Both fields.")
+
+
+def test_a_film_typed_and_saved_in_one_burst_is_stored_exactly(terminal, database):
+    path, counts = database
+    open_browser(terminal, database)
+    films, reviews = (int(word) for word in counts.replace("·", " ").split() if word.isdigit())
+    burst(terminal, "n", "Burst Film", TAB, "1999", TAB, "Ann Director", CTRL_S,
+          "a", "First Critic", TAB, TAB, TAB, "B", CTRL_S)
+    terminal.wait_for(f"{films + 1} films · {reviews + 1} reviews", timeout=30)
+    quit_browser(terminal)
+    exported = json.loads(subprocess.run(
+        [CRITICS, "export", "--format", "json", "--db", str(path)], capture_output=True, text=True, timeout=120, check=True,
+    ).stdout)
+    (film,) = [film for film in exported["films"] if film["title"] == "Burst Film"]
+    assert (film["year"], film["director"]) == (1999, "Ann Director")
+    assert [review["critic"] for review in film["reviews"]] == ["First Critic"]
