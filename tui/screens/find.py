@@ -144,7 +144,7 @@ class FindScreen(Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="find-bar"):
-            yield Label("Find in every review")
+            yield Label("Find everywhere")
             yield FieldInput(self._query, placeholder="words in the review text", compact=True, id="find-input")
             yield Label("enter finds · tab list · esc stop/close", classes="hint")
         yield FoundList(id="finds")

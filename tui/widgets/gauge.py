@@ -348,11 +348,16 @@ class DistributionGauge(SummaryText):
         bar = Text(end="")
         for cls in CALL_ORDER:
             bar.append(CALL_GLYPHS[cls] * cells[cls], self.style_of(TONE_CLASSES[cls]) + Style(reverse=cls is not ReviewClass.UNSCORED))
+        # As many words as fit on the line: "no call", then "none", then the marks alone.
+        for words in (CALL_WORDS, {**CALL_WORDS, ReviewClass.UNSCORED: "none"}, None):
+            parts = [f"{CALL_GLYPHS[cls]}{counts[cls]}" + (f" {words[cls]}" if words else "") for cls in CALL_ORDER]
+            if words is None or len(" ".join(parts)) <= width:
+                break
         legend = Text(end="")
-        for cls in CALL_ORDER:
+        for cls, part in zip(CALL_ORDER, parts):
             if legend:
                 legend.append(" ")
-            legend.append(f"{CALL_GLYPHS[cls]}{counts[cls]} {CALL_WORDS[cls]}", self.style_of(TONE_CLASSES[cls]))
+            legend.append(part, self.style_of(TONE_CLASSES[cls]))
         return [bar, legend]
 
     def _legend(self, summary: FilmSummary, width: int) -> Text:
