@@ -10,11 +10,11 @@ from typing import Any, Callable
 SCREEN_SIZE = (120, 40)  # the headless app's terminal, in the app probe and every launch
 MS_KEYS = (
     "load", "add", "edit", "delete", "add_big_film", "critic_filter", "compaction", "compaction_wait",
-    "film_select", "filter_keystroke", "first_paint", "ready",
+    "film_select", "filter_keystroke", "first_paint", "ready", "import",
 )
 PEER_KEYS = (
     "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",
-    "sqlite_insert_commit", "sqlite_search", "orjson_loads",
+    "sqlite_insert_commit", "sqlite_search", "orjson_loads", "sqlite_csv_import",
 )
 LARGE = 100_000  # from this many reviews the slow peers and the launches run fewer times
 
@@ -41,6 +41,7 @@ class Runs:
     tinydb: int  # each of load, insert, search: about a second apiece at 200k
     sqlite: int
     chatty: bool = False  # a progress line per run (slow sizes), else one per group
+    imports: int = 3  # each of critics import and its peer, a fresh process a run
 
     @classmethod
     def for_size(cls, reviews: int) -> "Runs":
@@ -69,6 +70,8 @@ class BenchResult:
     # For the readable table only (not in --json): samples, spreads, what was measured on.
     runs: Runs
     notes: dict[str, Any] = field(default_factory=dict)
+    # The import measure's peak RSS (MB), ours and the peer's: {"critics": ..., "peer": ...}.
+    import_peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +80,7 @@ class BenchResult:
             "ms": {key: self.ms[key] for key in MS_KEYS},
             "peak_rss_mb": self.peak_rss_mb,
             "peers_ms": {key: self.peers_ms[key] for key in PEER_KEYS},
+            "import_peak_rss_mb": dict(self.import_peak_rss_mb),
         }
 
 

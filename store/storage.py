@@ -212,8 +212,16 @@ class JournaledStorage(Storage):
             del self._tables[name]  # the repository keeps no empty table (nor does the snapshot)
 
     def insert_many(self, name: str, records: Mapping[int, Record]) -> None:
-        for doc_id, record in records.items():
-            self.put(name, doc_id, record)
+        """Insert or replace many records of one table (put's changes, logged in one step)."""
+        if self._pending is None:
+            raise StoreError("internal error: a write outside a transaction was refused")
+        table = self._tables.get(name)
+        if table is None:
+            table = self._tables[name] = {}
+        get = table.get
+        changes = [Change(name, str(doc_id), get(str(doc_id)), record) for doc_id, record in records.items()]
+        self._pending.extend(changes)
+        table.update((change.key, change.new) for change in changes)
 
     def _log(self, change: Change) -> None:
         if self._pending is None:
