@@ -143,10 +143,8 @@ class Repository(Queries):
             film_id = film_of_table(change.table)
             if film_id is None:
                 whole.add(change.table)  # films, publications, meta: small tables, read whole
-            elif film_id in fresh or (
-                change.old is None and change.key is not None and film_id not in index.film_reviews
-            ):
-                fresh.add(film_id)  # an import's new film: its whole table at the end, not review by review
+            elif film_id in fresh or (change.old is None and film_id not in index.film_reviews):
+                fresh.add(film_id)  # a film that had no reviews (an import's new film): its whole table at the end
             elif change.key is None:
                 # A TinyDB write replaced a film's whole reviews table (never the repository's
                 # own writes): rare, so everything is read again rather than diffed.

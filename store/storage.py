@@ -81,6 +81,22 @@ class _HandedOut(dict):
         self.handed_out = dict(tables)
 
 
+def _ops(changes: Changes) -> list[list[Any]]:
+    """A transaction's journal operations. A whole-table change writes the table as it is at the
+    commit (tables are never copied), so the record changes to that table after it in the same
+    transaction are already in it and are left out: replayed, a "del" of a record the table no
+    longer holds would read as damage."""
+    whole: set[str] = set()
+    ops = []
+    for change in changes:
+        if change.key is None:
+            whole.add(change.table)
+        elif change.table in whole:
+            continue
+        ops.append(op_of(change))
+    return ops
+
+
 class JournaledStorage(Storage):
     """TinyDB storage: in-memory tables, journal + snapshot on disk (see the module docstring)."""
 
@@ -215,12 +231,17 @@ class JournaledStorage(Storage):
             del self._tables[name]  # the repository keeps no empty table (nor does the snapshot)
 
     def insert_many(self, name: str, records: Mapping[int, Record]) -> None:
-        """Insert or replace many records of one table (put's changes, logged in one step)."""
+        """Insert or replace many records of one table (put's changes, logged in one step). A
+        table that does not exist yet is logged as one whole-table change, not one per record
+        (a large import's films: a million changes fewer in memory)."""
         if self._pending is None:
             raise StoreError("internal error: a write outside a transaction was refused")
         table = self._tables.get(name)
         if table is None:
-            table = self._tables[name] = {}
+            if records:
+                table = self._tables[name] = {str(doc_id): record for doc_id, record in records.items()}
+                self._pending.append(Change(name, None, None, table))
+            return
         get = table.get
         changes = [Change(name, str(doc_id), get(str(doc_id)), record) for doc_id, record in records.items()]
         self._pending.extend(changes)
@@ -644,7 +665,7 @@ class JournaledStorage(Storage):
     def _commit(self, changes: Changes) -> None:
         try:
             fd = self._open_journal_for_append()
-            line = encode_line({"db": self._db_id, "seq": self._sequence + 1, "ops": [op_of(c) for c in changes]})
+            line = encode_line({"db": self._db_id, "seq": self._sequence + 1, "ops": _ops(changes)})
             written = 0
             view = memoryview(line)
             while written < len(line):
@@ -726,13 +747,15 @@ class JournaledStorage(Storage):
 
     def _commits_as_snapshot(self, changes: Changes) -> bool:
         """Whether a transaction is committed as a new snapshot rather than a journal line: one
-        that changes at least BULK_CHANGES records and a quarter of all (a large import), whose
+        that changes at least BULK_CHANGES records (a new table counts its records) and a quarter
+        of all (a large import), whose
         line would make compaction due at once. The snapshot is what that compaction would write
         anyway: half the writing, and no line as large as the import in memory."""
-        if len(changes) < BULK_CHANGES:
+        changed = sum(len(change.new) if change.key is None and change.new else 1 for change in changes)
+        if changed < BULK_CHANGES:
             return False
         records = sum(len(table) for table in self._tables.values())
-        return len(changes) * COMPACT_FRACTION >= records
+        return changed * COMPACT_FRACTION >= records
 
     def _commit_as_snapshot(self) -> None:
         """Commit the open transaction by writing every table as the next snapshot (atomically:

@@ -51,3 +51,41 @@ def test_a_small_import_or_one_small_beside_the_store_is_a_journal_line(db_path,
         exported = export_json(repository)
     with Repository.open(db_path) as reopened:
         assert export_json(reopened) == exported
+
+
+def test_a_new_table_is_one_change_and_later_changes_to_it_in_the_same_transaction_replay(db_path):
+    from store.storage import JournaledStorage
+
+    storage = JournaledStorage(db_path)
+    try:
+        with storage.transaction():
+            storage.put("films", 1, {"title": "Seed"})
+        with storage.transaction():
+            storage.insert_many("reviews/1", {1: {"excerpt": "a"}, 2: {"excerpt": "b"}, 3: {"excerpt": "c"}})
+            assert [c.key for c in storage.pending()] == [None]  # one whole-table change
+            storage.remove("reviews/1", 2)
+            storage.put("reviews/1", 3, {"excerpt": "c, edited"})
+        held = dict(storage.table("reviews/1"))
+    finally:
+        storage.close()
+    reopened = JournaledStorage(db_path)
+    try:
+        assert dict(reopened.table("reviews/1")) == held == {"1": {"excerpt": "a"}, "3": {"excerpt": "c, edited"}}
+    finally:
+        reopened.close()
+
+
+def test_a_failed_transaction_takes_back_a_new_table(db_path):
+    import pytest
+
+    from store.storage import JournaledStorage
+
+    storage = JournaledStorage(db_path)
+    try:
+        with pytest.raises(RuntimeError):
+            with storage.transaction():
+                storage.insert_many("reviews/9", {1: {"excerpt": "a"}})
+                raise RuntimeError("refused")
+        assert "reviews/9" not in storage.table_names()
+    finally:
+        storage.close()
