@@ -47,6 +47,14 @@ class FilmsByKey:
             entry = self._films[key] = (film(), [])
         return entry[1]
 
+    def keyed_reviews(self, key: str) -> list[Record]:
+        """The reviews of the film of a source key (a film named by its key only, until its
+        films file names it)."""
+        entry = self._films.get(key)
+        if entry is None:
+            entry = self._films[key] = (FilmRecord(key, key=key), [])
+        return entry[1]
+
     def add_film(self, key: str, film: FilmRecord) -> bool:
         """Name a film (a films file); False if the file named it already (the first one stays)."""
         if key in self._films:
@@ -59,6 +67,7 @@ class FilmsByKey:
 
 
 _UNSEEN = object()
+_VALUES = {sentiment: sentiment.value for sentiment in Sentiment}  # quicker than the enum's .value
 
 
 class RecordMaker:
@@ -112,12 +121,17 @@ class RecordMaker:
         """The record of one review (raw text in, as the row holds it); None when the row states
         no review at all (no text, no grade, no call)."""
         record: Record = {}
+        names = self._names  # looked up inline: this runs once a row, a million times
         if critic:
-            name = self.name(critic)
+            name = names.get(critic, _UNSEEN)
+            if name is _UNSEEN:
+                name = self.name(critic)
             if name is not None:
                 record["critic"] = name
         if publication:
-            name = self.name(publication)
+            name = names.get(publication, _UNSEEN)
+            if name is _UNSEEN:
+                name = self.name(publication)
             if name is not None:
                 record["publication"] = name
         if day:
@@ -132,7 +146,7 @@ class RecordMaker:
                     record["score"] = score
                 record["grade"] = kept
         if sentiment is not None:
-            record["sentiment"] = sentiment.value
+            record["sentiment"] = _VALUES[sentiment]
         if top_critic:
             record["top_critic"] = True
         if source_id:

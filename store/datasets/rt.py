@@ -116,7 +116,7 @@ def read_reviews_2020(path: Path, progress: Progress | None = None) -> Incoming:
             if record is None:
                 incoming.skipped += 1
                 continue
-            films.reviews_of(key, lambda: FilmRecord(key, key=key)).append(record)
+            films.keyed_reviews(key).append(record)
     incoming.films = films.entries()
     return incoming
 
@@ -142,7 +142,7 @@ def read_reviews_2023(path: Path, progress: Progress | None = None) -> Incoming:
             if record is None:
                 incoming.skipped += 1
                 continue
-            films.reviews_of(key, lambda: FilmRecord(key, key=key)).append(record)
+            films.keyed_reviews(key).append(record)
     incoming.films = films.entries()
     return incoming
 
