@@ -6,15 +6,12 @@ wall-clock time and its peak RSS."""
 from __future__ import annotations
 
 import contextlib
-import resource
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-
-def _peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+from bench.common import peak_rss_mb
 
 
 def probe_import(which: str, source: Path, target: Path) -> dict[str, Any]:
@@ -29,7 +26,7 @@ def probe_import(which: str, source: Path, target: Path) -> dict[str, Any]:
             raise RuntimeError(f"critics import exited {code}")
     else:
         _peer_import(source, target)
-    return {"s": time.perf_counter() - start, "peak_rss_mb": _peak_rss_mb()}
+    return {"s": time.perf_counter() - start, "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
 def _peer_import(source: Path, target: Path) -> None:

@@ -109,3 +109,21 @@ def test_bench_modules_import_each_other_one_way_and_only_textual_hooks_names_pr
 
     assert not [name for name in graph if reachable(name, name, set())]  # no cycles
     assert "probes" not in set().union(*graph.values())  # the runner starts probes by module name only
+
+
+def test_the_import_probe_reports_its_own_peak_not_the_larger_parents(tmp_path):
+    # ru_maxrss keeps the parent's peak through fork + exec; the probe must report its own.
+    source = tmp_path / "reviews.csv"
+    source.write_text(
+        "rotten_tomatoes_link,critic_name,top_critic,publisher_name,review_type,review_score,review_date,review_content\n"
+        "m/1,A,False,P,Fresh,3/4,2010-01-01,Fine.\n"
+    )
+    ballast = b"x" * (400 * 1024 * 1024)  # resident in this (the parent) process
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.probes", "import", "peer", str(source), str(tmp_path / "peer.sqlite")],
+        capture_output=True, text=True, timeout=120,
+    )
+    del ballast
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert 0 < result["peak_rss_mb"] < 200 and result["s"] >= 0
