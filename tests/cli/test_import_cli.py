@@ -94,3 +94,12 @@ def test_generate_writes_a_2020_layout_file_that_imports_whole_and_the_same_for_
     assert code == 0 and out.startswith("imported 400 review(s): 20 film(s) new, 0 already present; 0 review(s) already present;")
     assert main([*generate, str(first)]) == 1 and "already exists" in capsys.readouterr().err
     assert main(generate[:-1]) == 2 and "give --output FILE" in capsys.readouterr().err
+
+
+def test_our_own_export_counts_the_grades_it_keeps_unscored(tmp_path, db_path, capsys):
+    run(capsys, db_path, "import", str(write(tmp_path, "reviews.csv", RT2020)))
+    for fmt in ("json", "csv"):
+        exported = tmp_path / f"export.{fmt}"
+        assert run(capsys, db_path, "export", "--format", fmt, "--output", str(exported))[0] == 0
+        code, out, _ = run(capsys, tmp_path / f"copy-{fmt}.json", "import", str(exported))
+        assert code == 0 and "2 grade(s) kept as written, unscored (most frequent: '3 1/2 stars' 1, '80' 1)" in out
