@@ -30,10 +30,6 @@ class Incoming:
     # Repository.import_prepared.
     same_entry: Callable[[Record], Hashable] | None = None
 
-    @property
-    def reviews(self) -> int:
-        return sum(len(records) for _film, records in self.films)
-
 
 class FilmsByKey:
     """Films in the order a file first names them, each with its reviews' records."""
@@ -55,12 +51,9 @@ class FilmsByKey:
             entry = self._films[key] = (FilmRecord(key, key=key), [])
         return entry[1]
 
-    def add_film(self, key: str, film: FilmRecord) -> bool:
-        """Name a film (a films file); False if the file named it already (the first one stays)."""
-        if key in self._films:
-            return False
-        self._films[key] = (film, [])
-        return True
+    def add_film(self, key: str, film: FilmRecord) -> None:
+        """Name a film (a films file); a key the file named already keeps its first row."""
+        self._films.setdefault(key, (film, []))
 
     def entries(self) -> list[tuple[FilmRecord, list[Record]]]:
         return list(self._films.values())
