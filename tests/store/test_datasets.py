@@ -276,6 +276,7 @@ from store.datasets.incoming import RecordMaker  # noqa: E402
 from store.domain import ReviewDraft  # noqa: E402
 from store.grades import dataset_score  # noqa: E402
 from store.records import validate_draft  # noqa: E402
+from store.text import clean_optional  # noqa: E402
 
 _TEXT = st.one_of(st.sampled_from(["", " ", "Zoë", "a\u202eb", "x\x1by", "two\nlines", "\u00a0pad "]), st.text(max_size=15))
 _GRADES = st.one_of(st.sampled_from(["", "3/4", "B+", "80", "3 1/2 stars", "5/4", "Recommended", " 2.5/5 "]), st.text(max_size=8))
@@ -290,7 +291,8 @@ def test_dataset_records_follow_validate_draft_with_unconvertible_grades_kept(ex
         made = maker.record(7, excerpt, critic, publication, day, grade, call, top, source)
     except DatasetError as error:
         made = str(error)
-    kept = grade.strip() and dataset_score(grade.strip()) is None
+    cleaned = clean_optional(grade)  # the grade as it enters the store decides, as validate_draft sees it
+    kept = cleaned is not None and dataset_score(cleaned) is None
     draft = ReviewDraft(excerpt, critic or None, publication or None, day or None, grade or None, call, top, source or None,
                         grade_unscored=bool(kept))
     record, errors = validate_draft(draft)
