@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.common import SCREEN_SIZE, Runs, median_ms, say, spread_of
+from bench.common import SCREEN_SIZE, Runs, median_ms, peak_rss_mb, say, spread_of
 from bench.textual_hooks import is_covered, is_quiet, key_event, key_sender, on_frame
 
 SETTLE_TIMEOUT = 30.0
@@ -34,22 +34,6 @@ def data_shown(app) -> bool:
 
 
 # -- launch: first_paint, ready, peak_rss_mb ---------------------------------------------------------
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. VmHWM belongs to the process image, so unlike
-    ru_maxrss it does not carry over the parent's peak through fork + exec."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 def probe_launch(path: Path, launched: float) -> dict[str, Any]:

@@ -11,11 +11,11 @@ SCREEN_SIZE = (120, 40)  # the headless app's terminal, in the app probe and eve
 MS_KEYS = (
     "load", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
     "compaction", "compaction_wait",
-    "film_select", "filter_keystroke", "first_paint", "ready",
+    "film_select", "filter_keystroke", "first_paint", "ready", "import",
 )
 PEER_KEYS = (
     "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",
-    "sqlite_insert_commit", "sqlite_search", "orjson_loads",
+    "sqlite_insert_commit", "sqlite_search", "orjson_loads", "sqlite_csv_import",
 )
 LARGE = 100_000  # from this many reviews the slow peers and the launches run fewer times
 
@@ -42,6 +42,7 @@ class Runs:
     tinydb: int  # each of load, insert, search: about a second apiece at 200k
     sqlite: int
     chatty: bool = False  # a progress line per run (slow sizes), else one per group
+    imports: int = 3  # each of critics import and its peer, a fresh process a run
 
     @classmethod
     def for_size(cls, reviews: int) -> "Runs":
@@ -70,6 +71,8 @@ class BenchResult:
     # For the readable table only (not in --json): samples, spreads, what was measured on.
     runs: Runs
     notes: dict[str, Any] = field(default_factory=dict)
+    # The import measure's peak RSS (MB), ours and the peer's: {"critics": ..., "peer": ...}.
+    import_peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class BenchResult:
             "ms": {key: self.ms[key] for key in MS_KEYS},
             "peak_rss_mb": self.peak_rss_mb,
             "peers_ms": {key: self.peers_ms[key] for key in PEER_KEYS},
+            "import_peak_rss_mb": dict(self.import_peak_rss_mb),
         }
 
 
@@ -112,3 +116,19 @@ def step(runs: Runs, what: str, number: int, total: int) -> None:
         say(f"{what} {number + 1}/{total}")
     elif number == 0:
         say(f"{what} x{total}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process image, so unlike
+    ru_maxrss it does not carry over the parent's peak through fork + exec."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-MODES = ("store", "journal", "peerfiles", "peers", "app", "launch")
+MODES = ("store", "journal", "peerfiles", "peers", "app", "launch", "import")
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -26,6 +26,10 @@ def run(mode: str, args: list[str]) -> dict[str, Any]:
         from bench.app_probe import probe_launch
 
         return probe_launch(Path(args[0]), float(args[1]))
+    if mode == "import":
+        from bench.import_probe import probe_import
+
+        return probe_import(args[0], Path(args[1]), Path(args[2]))
     from bench.common import Runs
 
     if mode == "store":

@@ -13,7 +13,10 @@ another and every launch measure starts a real new process:
 - ``app``: film_select and filter_keystroke in the headless app (keys sent as Pilot sends them);
   each is timed from the key to the first frame that shows its result (bench/app_probe.py, with
   the frame clock in bench/textual_hooks.py);
-- ``launch``: first_paint, ready and peak_rss_mb, one fresh process per run (bench/app_probe.py).
+- ``launch``: first_paint, ready and peak_rss_mb, one fresh process per run (bench/app_probe.py);
+- ``import``: `critics import` of a generated Rotten Tomatoes 2020 file into a new database, and
+  its plain peer (csv.reader + sqlite3 executemany), alternately, one fresh process per run
+  (bench/import_probe.py).
 
 Every number is the median of several runs (fewer for the slow peers at large sizes). Times
 are wall-clock milliseconds: other work on the machine shows in them, so the table reports the
@@ -109,6 +112,8 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         progress("peers: TinyDB JSONStorage, sqlite3, orjson")
         _probe("peerfiles", str(base), str(folder / "peers"))
         peers = _probe("peers", str(base), str(folder / "peers"), store["critic"], runs.to_arg())
+        progress(f"import: critics import of a generated {reviews}-row rt2020 file, beside csv.reader + sqlite3")
+        imports = _import_runs(folder / "import", reviews, films, seed, runs.imports, progress)
         progress("app: film_select, filter_keystroke (headless, 120x40)")
         app = _probe("app", str(_copy_store(base, folder / "app")), runs.to_arg())
         launch_store = _copy_store(base, folder / "launch")
@@ -124,10 +129,11 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
     ms = dict(store["ms"])
     ms.update(journal["ms"])
     ms.update(app["ms"])
+    ms["import"] = imports["ms"]
     for key in ("first_paint", "ready"):
         ms[key] = round(statistics.median(run["ms"][key] for run in launches), 3)
     peak = round(statistics.median(run["peak_rss_mb"] for run in launches), 1)
-    spread = {**store["spread"], **journal["spread"], **app["spread"]}
+    spread = {**store["spread"], **journal["spread"], **app["spread"], "import": imports["spread"]}
     for key in ("first_paint", "ready"):
         samples = [run["ms"][key] / 1000 for run in launches]
         spread[key] = spread_of(samples)
@@ -142,7 +148,8 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "sizes_mb": peers["sizes_mb"],
         "growth": journal["growth"],
         "spread": spread,
-        "peer_spread": peers["spread"],
+        "peer_spread": {**peers["spread"], "sqlite_csv_import": imports["peer_spread"]},
+        "import": imports["notes"],
         "slowest_keystrokes": app["slowest_keystrokes"],
         "quiet_ms": app["quiet_ms"],
         "critics_typed": app["critics_typed"],
@@ -153,4 +160,35 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}",
         "load_average": [load_before, _load_average()],
     }
-    return BenchResult(size.reviews, size.films, ms, peak, peers["peers_ms"], runs, notes)
+    peers_ms = {**peers["peers_ms"], "sqlite_csv_import": imports["peer_ms"]}
+    return BenchResult(size.reviews, size.films, ms, peak, peers_ms, runs, notes, imports["peak_rss_mb"])
+
+
+def _import_runs(folder: Path, reviews: int, films: int, seed: int, count: int, progress: Progress) -> dict[str, Any]:
+    """critics import and its peer on one generated 2020-layout file, alternately, each run a
+    fresh process into a new database: medians of the times and of the peak RSS."""
+    from store.dataset_generator import generate_rt2020
+
+    folder.mkdir()
+    source = folder / "rotten_tomatoes_critic_reviews.csv"
+    started = time.perf_counter()
+    generate_rt2020(source, films, reviews, seed)
+    generated_s = time.perf_counter() - started
+    results: dict[str, list[dict[str, Any]]] = {"critics": [], "peer": []}
+    for number in range(count):
+        for which in ("critics", "peer"):
+            progress(f"import {number + 1}/{count}: {which}")
+            target = folder / f"{which}-{number}" / ("critics.json" if which == "critics" else "peer.sqlite")
+            target.parent.mkdir()
+            results[which].append(_probe("import", which, str(source), str(target)))
+            shutil.rmtree(target.parent)
+    seconds = {which: [run["s"] for run in runs] for which, runs in results.items()}
+    peaks = {which: round(statistics.median(run["peak_rss_mb"] for run in runs), 1) for which, runs in results.items()}
+    return {
+        "ms": round(statistics.median(seconds["critics"]) * 1000, 3),
+        "peer_ms": round(statistics.median(seconds["peer"]) * 1000, 3),
+        "spread": spread_of(seconds["critics"]),
+        "peer_spread": spread_of(seconds["peer"]),
+        "peak_rss_mb": peaks,
+        "notes": {"rows": reviews, "file_mb": round(source.stat().st_size / 1024**2, 1), "generate_s": round(generated_s, 2)},
+    }

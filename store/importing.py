@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import Counter
 import re
 from pathlib import Path
 from typing import Callable
@@ -108,4 +109,9 @@ def read_import(
         if not title or not clean_line(title):
             raise PageError(f"{path}: a page does not name its film: give --title")
         records, publications = [FilmRecord(title=title, year=year, published=page.published, reviews=page.reviews)], []
-    return chosen, Incoming(films=[valid_film_record(record) for record in records], publications=publications)
+    # Grades an export states as kept unscored (score null beside them) are counted as a dataset's are.
+    unscored = Counter(
+        (draft.grade or "").strip() for record in records for draft in record.reviews if draft.grade_unscored
+    )
+    films = [valid_film_record(record) for record in records]
+    return chosen, Incoming(films=films, publications=publications, unscored_grades=unscored)

@@ -151,11 +151,16 @@ def same_review_key(record: Record) -> tuple:
 
 
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Days already found real: an import checks the same few thousand days a million times.
+_REAL_DAYS: set[str] = set()
+_REAL_DAYS_LIMIT = 1 << 16
 
 
 def date_error(when: str, today: date | None = None) -> str | None:
     """Why when is not a review's date, or None: it must be YYYY-MM-DD, a day that exists, and,
     when today is given, no more than a day after it (a day of slack for time zones)."""
+    if today is None and when in _REAL_DAYS:
+        return None
     if not _ISO_DAY.fullmatch(when):
         return f"'{when}' is not a date: use YYYY-MM-DD"
     try:
@@ -164,6 +169,8 @@ def date_error(when: str, today: date | None = None) -> str | None:
         return f"'{when}' is not a date: there is no such day"
     if today is not None and day > today + timedelta(days=1):
         return f"'{when}' is after tomorrow (today is {today.isoformat()}): a review cannot be dated ahead"
+    if len(_REAL_DAYS) < _REAL_DAYS_LIMIT:
+        _REAL_DAYS.add(when)
     return None
 
 

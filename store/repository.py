@@ -138,10 +138,13 @@ class Repository(Queries):
     def _reindex(self, changes: Changes) -> None:
         storage, index = self._storage, self._index
         whole: set[str] = set()
+        fresh: set[int] = set()  # films that had no reviews before: each indexed once, whole
         for change in changes:
             film_id = film_of_table(change.table)
             if film_id is None:
                 whole.add(change.table)  # films, publications, meta: small tables, read whole
+            elif film_id in fresh or (change.old is None and film_id not in index.film_reviews):
+                fresh.add(film_id)  # a film that had no reviews (an import's new film): its whole table at the end
             elif change.key is None:
                 # A TinyDB write replaced a film's whole reviews table (never the repository's
                 # own writes): rare, so everything is read again rather than diffed.
@@ -149,6 +152,8 @@ class Repository(Queries):
                 return
             else:
                 index.review_changed(film_id, change.key, change.old, change.new, storage.table(change.table) or None)
+        for film_id in fresh:
+            index.index_film(film_id, storage.table(reviews_table(film_id)) or None)
         if FILMS in whole:
             index.load_films(storage.table(FILMS))
         if PUBLICATIONS in whole:
@@ -392,9 +397,15 @@ class Repository(Queries):
                 # As many of each review as the film already has are skipped: re-importing adds
                 # nothing, yet a review a film really holds twice comes back twice from an export.
                 stored = self._storage.table(table).values()
+                if not stored:  # a film without reviews: nothing to match (most films of a first import)
+                    fresh: dict[int, Record] = {self._take_review_id(): review for review in new}
+                    if fresh:
+                        self._storage.insert_many(table, fresh)
+                        reviews_added += len(fresh)
+                    continue
                 existing = Counter(same_review_key(r) for r in stored)
-                entries = set(map(same_entry, stored)) if same_entry is not None and stored else set()
-                fresh: dict[int, Record] = {}
+                entries = set(map(same_entry, stored)) if same_entry is not None else set()
+                fresh = {}
                 for review in new:
                     key = same_review_key(review)
                     if existing[key]:

@@ -62,6 +62,9 @@ SCHEMA_VERSION = 2
 # this bounds how much an open reads beyond the snapshot.
 COMPACT_FRACTION = 4
 COMPACT_AFTER_BYTES = 1 << 20
+# A transaction of at least this many changes, and a quarter of all records, is committed as a
+# new snapshot (a large import): see JournaledStorage._commits_as_snapshot.
+BULK_CHANGES = 4096
 SNAPSHOT_FORMAT = "critics"
 JOURNAL_FORMAT = "critics-journal"
 
@@ -76,6 +79,22 @@ class _HandedOut(dict):
     def __init__(self, tables: Tables) -> None:
         super().__init__(tables)
         self.handed_out = dict(tables)
+
+
+def _ops(changes: Changes) -> list[list[Any]]:
+    """A transaction's journal operations. A whole-table change writes the table as it is at the
+    commit (tables are never copied), so the record changes to that table after it in the same
+    transaction are already in it and are left out: replayed, a "del" of a record the table no
+    longer holds would read as damage."""
+    whole: set[str] = set()
+    ops = []
+    for change in changes:
+        if change.key is None:
+            whole.add(change.table)
+        elif change.table in whole:
+            continue
+        ops.append(op_of(change))
+    return ops
 
 
 class JournaledStorage(Storage):
@@ -212,8 +231,21 @@ class JournaledStorage(Storage):
             del self._tables[name]  # the repository keeps no empty table (nor does the snapshot)
 
     def insert_many(self, name: str, records: Mapping[int, Record]) -> None:
-        for doc_id, record in records.items():
-            self.put(name, doc_id, record)
+        """Insert or replace many records of one table (put's changes, logged in one step). A
+        table that does not exist yet is logged as one whole-table change, not one per record
+        (a large import's films: a million changes fewer in memory)."""
+        if self._pending is None:
+            raise StoreError("internal error: a write outside a transaction was refused")
+        table = self._tables.get(name)
+        if table is None:
+            if records:
+                table = self._tables[name] = {str(doc_id): record for doc_id, record in records.items()}
+                self._pending.append(Change(name, None, None, table))
+            return
+        get = table.get
+        changes = [Change(name, str(doc_id), get(str(doc_id)), record) for doc_id, record in records.items()]
+        self._pending.extend(changes)
+        table.update((change.key, change.new) for change in changes)
 
     def _log(self, change: Change) -> None:
         if self._pending is None:
@@ -236,7 +268,9 @@ class JournaledStorage(Storage):
             self._reload_on_rollback = False
             try:
                 yield caught
-                if self._pending:
+                if self._pending and self._commits_as_snapshot(self._pending):
+                    self._commit_as_snapshot()
+                elif self._pending:
                     self._commit(self._pending)
             except BaseException:
                 self._roll_back()
@@ -631,7 +665,7 @@ class JournaledStorage(Storage):
     def _commit(self, changes: Changes) -> None:
         try:
             fd = self._open_journal_for_append()
-            line = encode_line({"db": self._db_id, "seq": self._sequence + 1, "ops": [op_of(c) for c in changes]})
+            line = encode_line({"db": self._db_id, "seq": self._sequence + 1, "ops": _ops(changes)})
             written = 0
             view = memoryview(line)
             while written < len(line):
@@ -691,20 +725,70 @@ class JournaledStorage(Storage):
             # What this snapshot holds: the previous one and its journal up to here. A process
             # that had read exactly that far takes the new snapshot without reading it.
             header["folded"] = {"generation": self._generation, "offset": self._journal_offset}
-        body = b"\n".join([orjson.dumps(header), *(orjson.dumps([name, table]) for name, table in content.items())]) + b"\n"
+        # Written a table at a time: memory holds one table's JSON, never the whole snapshot twice.
+        body = (orjson.dumps(item) + b"\n" for item in (header, *([name, table] for name, table in content.items())))
         try:
             self._remove_leftovers()
             if self._snapshot_id is not None and self.path.exists():
                 self._keep_backup()
             write_atomically(self.path, body)
-            self._generation = generation
-            self._schema, self._db_id = SCHEMA_VERSION, db_id
-            self._snapshot_id = self._snapshot_file_id(os.stat(self.path))
-            # Until the new journal is in place the old one is stale: never append to it.
-            self._stale_journal = True
+            self._took_snapshot(generation, db_id)
             self._new_journal()
         except OSError as exc:
             raise StoreError(f"could not save to {self.path}: {describe(exc)}; the previous state was kept") from None
+
+    def _took_snapshot(self, generation: int, db_id: str) -> None:
+        """The snapshot of generation is in place: this process holds it."""
+        self._generation = generation
+        self._schema, self._db_id = SCHEMA_VERSION, db_id
+        self._snapshot_id = self._snapshot_file_id(os.stat(self.path))
+        # Until the new journal is in place the old one is stale: never append to it.
+        self._stale_journal = True
+
+    def _commits_as_snapshot(self, changes: Changes) -> bool:
+        """Whether a transaction is committed as a new snapshot rather than a journal line: one
+        that changes at least BULK_CHANGES records (a new table counts its records) and a quarter
+        of all (a large import), whose
+        line would make compaction due at once. The snapshot is what that compaction would write
+        anyway: half the writing, and no line as large as the import in memory."""
+        changed = sum(len(change.new) if change.key is None and change.new else 1 for change in changes)
+        if changed < BULK_CHANGES:
+            return False
+        records = sum(len(table) for table in self._tables.values())
+        return changed * COMPACT_FRACTION >= records
+
+    def _commit_as_snapshot(self) -> None:
+        """Commit the open transaction by writing every table as the next snapshot (atomically:
+        the rename is the commit). Not marked as folding a journal, so every other process reads
+        it whole. After the rename the change stands, even if the folder's fsync or the new
+        journal then fails (the next write starts the journal; the old one is an older
+        generation, which is ignored)."""
+        generation = self._generation + 1 if self._snapshot_id is not None else 1
+        db_id = self._db_id or os.urandom(8).hex()
+        previous = self._snapshot_id
+        header = {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation,
+                  "tables": len(self._tables), "db": db_id}
+        body = (orjson.dumps(item) + b"\n" for item in (header, *([name, table] for name, table in self._tables.items())))
+        try:
+            self._remove_leftovers()
+            if previous is not None and self.path.exists():
+                self._keep_backup()
+            write_atomically(self.path, body)
+        except OSError as exc:
+            if not self._replaced_since(previous):
+                raise StoreError(f"could not save to {self.path}: {describe(exc)}; nothing was saved") from None
+        self._took_snapshot(generation, db_id)
+        try:
+            self._new_journal()
+        except OSError:
+            pass  # _stale_journal stays set: the next append starts the journal
+
+    def _replaced_since(self, previous: tuple[int, ...] | None) -> bool:
+        """Whether the snapshot file is no longer the one this process last held."""
+        try:
+            return self._snapshot_file_id(os.stat(self.path)) != previous
+        except OSError:
+            return False
 
     def _remove_leftovers(self) -> None:
         """Delete temporary files a killed writer left behind (.critics.json.<pid>.tmp and the

@@ -17,6 +17,8 @@ def clean_line(text: str | None) -> str:
     """One-line text (names, titles, grades): controls removed, line breaks become spaces."""
     if text is None:
         return ""
+    if text.isprintable():  # no control, line break, tab or bidi mark (all are unprintable): the common case
+        return text.strip()
     text = _LINE_BREAKS.sub(" ", text).replace("\t", " ")
     return _CONTROL.sub("", text).strip()
 
@@ -27,6 +29,8 @@ def clean_paragraphs(text: str | None) -> str:
     none at either end)."""
     if text is None:
         return ""
+    if text.isprintable():  # one line, nothing to remove: the common case
+        return text.strip()
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     kept: list[str] = []
     for line in text.split("\n"):

@@ -181,11 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(compact)
     compact.set_defaults(handler=cmd_compact)
 
-    generate = commands.add_parser("generate", help="write a synthetic database (for benchmarks)")
+    generate = commands.add_parser(
+        "generate", help="write a synthetic database, or a synthetic dataset file with --layout (for benchmarks)"
+    )
     generate.add_argument("--films", type=int, required=True, metavar="F")
     generate.add_argument("--reviews", type=int, required=True, metavar="R")
     generate.add_argument("--seed", type=int, default=1, metavar="N")
-    generate.add_argument("--db", metavar="PATH", type=_file_name, required=True, help="a new database file")
+    generate.add_argument("--layout", choices=("rt2020",), help="write a Rotten Tomatoes reviews file in this layout")
+    generate.add_argument("--db", metavar="PATH", type=_file_name, help="a new database file")
+    generate.add_argument("--output", metavar="FILE", type=_file_name, help="with --layout: the new file")
     generate.set_defaults(handler=cmd_generate)
 
     bench = commands.add_parser(
@@ -585,6 +589,16 @@ def cmd_browse(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.layout is not None:
+        from store.dataset_generator import generate_rt2020
+
+        if args.output is None or args.db is not None:
+            raise CommandError("--layout writes a file: give --output FILE (and no --db)")
+        rows = generate_rt2020(Path(args.output).expanduser(), args.films, args.reviews, args.seed)
+        print(f"generated {rows} {args.layout} reviews of {args.films} films in {args.output}")
+        return 0
+    if args.db is None or args.output is not None:
+        raise CommandError("generate writes a database: give --db PATH (or --layout with --output FILE)")
     from store.generator import generate
 
     size = generate(Path(args.db).expanduser(), args.films, args.reviews, args.seed)

@@ -12,8 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from store.datasets.csvfile import CsvFile, Progress
-from store.datasets.incoming import DatasetError, FilmsByKey, Incoming, dataset_record
-from store.domain import FilmRecord, ReviewDraft
+from store.datasets.incoming import DatasetError, FilmsByKey, Incoming, RecordMaker
+from store.domain import FilmRecord
 from store.errors import ValidationError
 from store.records import Record, clean_year
 from store.text import clean_line
@@ -38,7 +38,7 @@ def plain_text(review: str) -> str:
     return html.unescape(text)  # clean_paragraphs (via the draft) keeps one blank line between paragraphs
 
 
-def _grade(rating: str, where: str) -> str | None:
+def _grade(rating: str) -> str | None:
     """A half-star rating as the grade "4.5/5" (a bare 4.5 would read as 4.5 out of 100)."""
     text = rating.strip()
     if not text:
@@ -64,6 +64,7 @@ def read_export(path: Path, critic: str | None, progress: Progress | None = None
     incoming = Incoming(same_entry=same_entry, skipped_what="diary entries without rating or review")
     films = FilmsByKey()
     with CsvFile(path, progress) as source:
+        maker = RecordMaker(source.name, incoming.unscored_grades)
         logged, name, year_at, uri, rating = source.columns(RATINGS, "Letterboxd")
         review_at = source.header.index("Review") if "Review" in source.header else None
         watched_at = source.header.index("Watched Date") if "Watched Date" in source.header else None
@@ -77,14 +78,12 @@ def read_export(path: Path, critic: str | None, progress: Progress | None = None
             except ValidationError as exc:
                 raise DatasetError(f"{where}: Year: {exc.errors['year']}") from None
             text = plain_text(row[review_at]) if review_at is not None else ""
-            grade = _grade(row[rating], where)
-            if not text.strip() and grade is None:
-                incoming.skipped += 1  # a plain diary entry: no review to keep
+            when = (row[watched_at] if watched_at is not None else "").strip() or row[logged]
+            # A plain diary entry (neither rating nor text) states no review: None, counted.
+            record = maker.record(line, text, critic, None, when, _grade(row[rating]) or "", None, False, row[uri])
+            if record is None:
+                incoming.skipped += 1
                 continue
-            when = (row[watched_at] if watched_at is not None else "").strip() or row[logged].strip() or None
-            draft = ReviewDraft(text, critic, None, when, grade, source_id=row[uri] or None)
-            films.reviews_of(f"{title}\0{year}", lambda: FilmRecord(title, year)).append(
-                dataset_record(draft, where, incoming.unscored_grades)
-            )
+            films.reviews_of(f"{title}\0{year}", lambda: FilmRecord(title, year)).append(record)
     incoming.films = films.entries()
     return incoming

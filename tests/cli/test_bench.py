@@ -23,17 +23,18 @@ def test_bench_json_at_2000_reviews_prints_every_key():
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"reviews", "films", "ms", "peak_rss_mb", "peers_ms"}
+    assert set(result) == {"reviews", "films", "ms", "peak_rss_mb", "peers_ms", "import_peak_rss_mb"}
     assert result["reviews"] == 2000 and result["films"] == 100
     assert set(result["ms"]) == set(MS_KEYS) == {
         "load", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
-        "compaction", "compaction_wait", "film_select", "filter_keystroke", "first_paint", "ready",
+        "compaction", "compaction_wait", "film_select", "filter_keystroke", "first_paint", "ready", "import",
     }
     assert set(result["peers_ms"]) == set(PEER_KEYS) == {
         "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",
-        "sqlite_insert_commit", "sqlite_search", "orjson_loads",
+        "sqlite_insert_commit", "sqlite_search", "orjson_loads", "sqlite_csv_import",
     }
-    for value in [*result["ms"].values(), *result["peers_ms"].values(), result["peak_rss_mb"]]:
+    assert set(result["import_peak_rss_mb"]) == {"critics", "peer"}
+    for value in [*result["ms"].values(), *result["peers_ms"].values(), result["peak_rss_mb"], *result["import_peak_rss_mb"].values()]:
         assert _is_number(value) and value >= 0
     assert "generating" in done.stderr  # progress goes to stderr, never into the JSON
 
@@ -57,14 +58,18 @@ def test_the_readable_table_shows_ratios_and_targets():
         "quiet_ms": {"film_select": 20.0, "filter_keystroke": 20.0}, "critics_typed": ["Ana Abara"],
         "peak_rss_runs": [50.0], "warm_up": {"first_paint": 400.0, "ready": 500.0}, "generate_s": 0.1, "total_s": 1.0, "machine": "2 CPUs", "load_average": [0.1, 0.2],
         "growth": {"adds": 3000, "journal_mb": 1.2, "open_after_ms": 110.0, "open_compacted_ms": 100.0, "open_ratio": 1.1},
+        "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1},
     }
-    result = BenchResult(2000, 100, ms, 50.0, peers, Runs.for_size(2000), notes)
+    result = BenchResult(2000, 100, ms | {"import": 300.0}, 50.0, peers | {"sqlite_csv_import": 100.0}, Runs.for_size(2000), notes,
+                         {"critics": 80.0, "peer": 20.0})
     table = render_table(result)
     assert "orjson 100 (3.00x)" in table  # load is 3x the floor
     rows = {line.split()[0]: line for line in table.splitlines() if line.split()}
     assert rows["load"].endswith("MISSED")  # ... which misses <= 1.5x
     assert rows["add"].endswith("met")
     assert "sqlite3 1.00 (1.00x)" in table
+    assert rows["import"].endswith("MISSED") and "csv+sqlite3 100 (3.00x)" in rows["import"]
+    assert "peak RSS 80.0 MB, the peer's 20.0 MB" in table.replace("\n  ", " ")
     for key in (*MS_KEYS, "peak_rss_mb"):
         assert key in table
 
@@ -104,3 +109,21 @@ def test_bench_modules_import_each_other_one_way_and_only_textual_hooks_names_pr
 
     assert not [name for name in graph if reachable(name, name, set())]  # no cycles
     assert "probes" not in set().union(*graph.values())  # the runner starts probes by module name only
+
+
+def test_the_import_probe_reports_its_own_peak_not_the_larger_parents(tmp_path):
+    # ru_maxrss keeps the parent's peak through fork + exec; the probe must report its own.
+    source = tmp_path / "reviews.csv"
+    source.write_text(
+        "rotten_tomatoes_link,critic_name,top_critic,publisher_name,review_type,review_score,review_date,review_content\n"
+        "m/1,A,False,P,Fresh,3/4,2010-01-01,Fine.\n"
+    )
+    ballast = b"x" * (400 * 1024 * 1024)  # resident in this (the parent) process
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.probes", "import", "peer", str(source), str(tmp_path / "peer.sqlite")],
+        capture_output=True, text=True, timeout=120,
+    )
+    del ballast
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert 0 < result["peak_rss_mb"] < 200 and result["s"] >= 0

@@ -8,7 +8,7 @@ import io
 from store.importing import FORMATS
 from tests.cli.test_film_commands import _files, run
 from tests.store.test_datasets import DIARY, REVIEWS, RT2020, RT2020_FILMS, write
-from tui.cli import IMPORT_FORMATS, ProgressBar
+from tui.cli import IMPORT_FORMATS, ProgressBar, main
 
 
 def test_the_command_offers_exactly_the_layouts_the_store_reads():
@@ -78,3 +78,28 @@ def test_the_progress_bar_draws_only_on_a_terminal_after_a_second_and_erases_its
     bar.phase("saving")(1, 2)
     bar.done()
     assert piped.getvalue() == ""
+
+
+def test_generate_writes_a_2020_layout_file_that_imports_whole_and_the_same_for_a_seed(tmp_path, db_path, capsys):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    generate = ["generate", "--layout", "rt2020", "--films", "20", "--reviews", "400", "--output"]
+    assert main([*generate, str(first)]) == 0
+    assert capsys.readouterr().out == f"generated 400 rt2020 reviews of 20 films in {first}\n"
+    assert main([*generate, str(second)]) == 0 and first.read_bytes() == second.read_bytes()
+    capsys.readouterr()
+    assert first.read_text().startswith(
+        "rotten_tomatoes_link,critic_name,top_critic,publisher_name,review_type,review_score,review_date,review_content\n"
+    )
+    code, out, _ = run(capsys, db_path, "import", str(first))
+    assert code == 0 and out.startswith("imported 400 review(s): 20 film(s) new, 0 already present; 0 review(s) already present;")
+    assert main([*generate, str(first)]) == 1 and "already exists" in capsys.readouterr().err
+    assert main(generate[:-1]) == 2 and "give --output FILE" in capsys.readouterr().err
+
+
+def test_our_own_export_counts_the_grades_it_keeps_unscored(tmp_path, db_path, capsys):
+    run(capsys, db_path, "import", str(write(tmp_path, "reviews.csv", RT2020)))
+    for fmt in ("json", "csv"):
+        exported = tmp_path / f"export.{fmt}"
+        assert run(capsys, db_path, "export", "--format", fmt, "--output", str(exported))[0] == 0
+        code, out, _ = run(capsys, tmp_path / f"copy-{fmt}.json", "import", str(exported))
+        assert code == 0 and "2 grade(s) kept as written, unscored (most frequent: '3 1/2 stars' 1, '80' 1)" in out

@@ -291,3 +291,26 @@ def test_editing_a_keyed_film_keeps_its_key_and_may_share_a_title(repository):
     assert renamed.key == "m/0814255"
     deleted, reviews = repository.delete_film(renamed.id)
     assert repository.restore_film(deleted, reviews).key == "m/0814255"
+
+
+def test_after_a_bulk_import_the_indexes_equal_indexes_built_afresh(repository):
+    from store.indexes import Indexes
+    from store.views import FilmSort
+
+    _rich_store(repository)
+    repository.critic_profile("A")  # tallies cached, to be dropped
+    repository.import_films([
+        FilmRecord("m/0814255", key="m/0814255", reviews=(ReviewDraft("Now reviewed.", "A", None, None, "B"),)),  # had none
+        FilmRecord("New", 2021, reviews=tuple(ReviewDraft(f"R{n}.", "A" if n % 2 else "D", None, None, "3/4") for n in range(6))),
+        FilmRecord("The Addams Family", 2019, key="the_addams_family_2019", reviews=(ReviewDraft("More.", "A"),)),
+    ])
+    kept, storage = repository._index, repository._storage
+    fresh = Indexes.build({name: storage.table(name) for name in storage.table_names()})
+    for name in ("films", "film_keys", "source_keys", "keyed_titles", "film_reviews", "review_film", "critic_films",
+                 "critic_folds", "publication_counts", "next_review", "next_film"):
+        assert getattr(kept, name) == getattr(fresh, name), name
+    for sort in FilmSort:
+        assert kept.order(sort) == fresh.order(sort)
+    assert kept.tallies(["A", "D"]) == fresh.tallies(["A", "D"])
+    for film_id in kept.films:
+        assert kept.summary(film_id) == fresh.summary(film_id)

@@ -264,3 +264,48 @@ def test_control_characters_in_a_dataset_are_stripped_as_they_enter_the_store(tm
     load(repository, path)
     (review,) = repository.reviews(repository.film_by_key("m/1").id)
     assert (review.critic, review.excerpt) == ("A[2J", "xy")
+
+
+# -- the fast path holds to the store's rules ----------------------------------------------------
+
+from collections import Counter  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from store.datasets.incoming import RecordMaker  # noqa: E402
+from store.domain import ReviewDraft  # noqa: E402
+from store.grades import dataset_score  # noqa: E402
+from store.records import validate_draft  # noqa: E402
+from store.text import clean_optional  # noqa: E402
+
+_TEXT = st.one_of(st.sampled_from(["", " ", "Zoë", "a\u202eb", "x\x1by", "two\nlines", "\u00a0pad "]), st.text(max_size=15))
+_GRADES = st.one_of(st.sampled_from(["", "3/4", "B+", "80", "3 1/2 stars", "5/4", "Recommended", " 2.5/5 "]), st.text(max_size=8))
+_DAYS = st.sampled_from(["", "2010-02-06", " 2011-01-02 ", "2010-02-30", "2023-W01-1"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT, _TEXT, _DAYS, _GRADES, st.sampled_from([None, *Sentiment]), st.booleans(), _TEXT)
+def test_dataset_records_follow_validate_draft_with_unconvertible_grades_kept(excerpt, critic, publication, day, grade, call, top, source):
+    maker = RecordMaker("file.csv", Counter())
+    try:
+        made = maker.record(7, excerpt, critic, publication, day, grade, call, top, source)
+    except DatasetError as error:
+        made = str(error)
+    cleaned = clean_optional(grade)  # the grade as it enters the store decides, as validate_draft sees it
+    kept = cleaned is not None and dataset_score(cleaned) is None
+    draft = ReviewDraft(excerpt, critic or None, publication or None, day or None, grade or None, call, top, source or None,
+                        grade_unscored=bool(kept))
+    record, errors = validate_draft(draft)
+    if "date" in errors:
+        assert made == f"file.csv, line 7: date: {errors['date']}"
+    elif errors:
+        assert set(errors) == {"excerpt"} and made is None  # states no review: skipped, never refused
+    else:
+        assert made == record
+
+
+def test_text_cleaning_takes_its_quick_path_only_where_nothing_is_to_clean():
+    from store import text
+
+    cleaned = [chr(c) for c in range(0x110000) if text._CONTROL.match(chr(c)) or text._LINE_BREAKS.match(chr(c)) or chr(c) == "\t"]
+    assert cleaned and not [c for c in cleaned if c.isprintable()]  # str.isprintable() sees every one of them
