@@ -276,16 +276,21 @@ class ProgressBar:
             self._drawn = False
 
 
+def _many(count: int, word: str) -> str:
+    """ "1 review", "1,130,017 reviews": a count with its noun agreeing, thousands separated."""
+    return f"{count:,} {word if count == 1 else word + 's'}"
+
+
 def import_summary(result, incoming) -> str:
     """The one line an import prints: every count the import knows."""
     line = (
-        f"imported {result.reviews_added:,} review(s): {result.films_added:,} film(s) new, "
-        f"{result.films_present:,} already present; {result.reviews_skipped:,} review(s) already present"
+        f"imported {_many(result.reviews_added, 'review')}: {_many(result.films_added, 'film')} new, "
+        f"{result.films_present:,} already present; {_many(result.reviews_skipped, 'review')} already present"
     )
     kept = incoming.unscored_grades
     if kept:
         common = ", ".join(f"{clean_line(grade)[:20]!r} {count:,}" for grade, count in kept.most_common(3))
-        line += f"; {sum(kept.values()):,} grade(s) kept as written, unscored (most frequent: {common})"
+        line += f"; {_many(sum(kept.values()), 'grade')} kept as written, unscored (most frequent: {common})"
     else:
         line += "; 0 grades kept unscored"
     if incoming.skipped:
@@ -413,10 +418,10 @@ def cmd_delete_film(args: argparse.Namespace) -> int:
         count = len(repository.reviews(film.id))
         if count and not args.yes:
             raise StoreError(
-                f"{film.label} has {count} review(s) that would be deleted with it: add --yes to delete them all"
+                f"{film.label} has {_many(count, 'review')} that would be deleted with it: add --yes to delete them all"
             )
         film, reviews = repository.delete_film(film.id)
-        print(f"deleted {clean_line(film.label)} and its {len(reviews)} review(s)")
+        print(f"deleted {clean_line(film.label)} and its {_many(len(reviews), 'review')}")
         _compact_if_due(repository)
     return 0
 
@@ -561,7 +566,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     checkup = examine(path)
     for line in (*checkup.notes, *checkup.problems):
         print(clean_line(line))
-    found = f"{len(checkup.problems)} problem(s): `critics repair` copies the files aside and rebuilds" if checkup.problems else "no damage found"
+    found = f"{_many(len(checkup.problems), 'problem')}: `critics repair` copies the files aside and rebuilds" if checkup.problems else "no damage found"
     print(f"{clean_line(str(checkup.path))}: {checkup.films} films, {checkup.reviews} reviews, {checkup.entries} journal entries; {found}")
     return 1 if checkup.problems else 0
 

@@ -133,11 +133,11 @@ def test_a_film_is_chosen_by_exactly_one_of_film_and_id(heat, capsys, command, a
 def test_delete_film_with_reviews_needs_yes_and_says_how_many_would_go(heat, capsys):
     before = _files(heat)
     assert run(capsys, heat, "delete-film", "--film", "Heat", "--year", "1995") == (
-        1, "", "critics: error: Heat (1995) has 2 review(s) that would be deleted with it: add --yes to delete them all\n"
+        1, "", "critics: error: Heat (1995) has 2 reviews that would be deleted with it: add --yes to delete them all\n"
     )
     assert _files(heat) == before
     assert run(capsys, heat, "delete-film", "--film", "Heat", "--year", "1995", "--yes") == (
-        0, "deleted Heat (1995) and its 2 review(s)\n", ""
+        0, "deleted Heat (1995) and its 2 reviews\n", ""
     )
     with Repository.open(heat) as repository:
         assert [f.film.label for f in repository.films()] == ["Heat (1986)"] and repository.review_count == 0
@@ -146,7 +146,7 @@ def test_delete_film_with_reviews_needs_yes_and_says_how_many_would_go(heat, cap
 
 
 def test_delete_film_without_reviews_needs_no_yes_and_ids_are_not_reused(heat, capsys):
-    assert run(capsys, heat, "delete-film", "--id", "2") == (0, "deleted Heat (1986) and its 0 review(s)\n", "")
+    assert run(capsys, heat, "delete-film", "--id", "2") == (0, "deleted Heat (1986) and its 0 reviews\n", "")
     assert run(capsys, heat, "delete-film", "--id", "2") == (1, "", "critics: error: no film with id 2\n")
     assert run(capsys, heat, "add-film", "--title", "Heat", "--year", "1986")[:2] == (0, "3\n")
 

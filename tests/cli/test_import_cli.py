@@ -20,14 +20,14 @@ def test_an_import_prints_one_line_with_every_count(tmp_path, db_path, capsys):
     code, out, err = run(capsys, db_path, "import", str(reviews))
     assert (code, err) == (0, "")
     assert out == (
-        "imported 6 review(s): 2 film(s) new, 0 already present; 0 review(s) already present; "
-        "2 grade(s) kept as written, unscored (most frequent: '3 1/2 stars' 1, '80' 1); "
+        "imported 6 reviews: 2 films new, 0 already present; 0 reviews already present; "
+        "2 grades kept as written, unscored (most frequent: '3 1/2 stars' 1, '80' 1); "
         "1 rows without text, score or call skipped\n"
     )
     code, out, _ = run(capsys, db_path, "import", str(write(tmp_path, "films.csv", RT2020_FILMS)))
-    assert out == "imported 0 review(s): 0 film(s) new, 2 already present; 0 review(s) already present; 0 grades kept unscored\n"
+    assert out == "imported 0 reviews: 0 films new, 2 already present; 0 reviews already present; 0 grades kept unscored\n"
     code, out, _ = run(capsys, db_path, "import", str(reviews))
-    assert out.startswith("imported 0 review(s): 0 film(s) new, 2 already present; 6 review(s) already present;")
+    assert out.startswith("imported 0 reviews: 0 films new, 2 already present; 6 reviews already present;")
 
 
 def test_letterboxd_needs_critic_and_a_forced_format_is_used(tmp_path, db_path, capsys):
@@ -38,7 +38,7 @@ def test_letterboxd_needs_critic_and_a_forced_format_is_used(tmp_path, db_path, 
     assert (code, out) == (1, "") and err.endswith("name them with --critic NAME\n") and err.count("\n") == 1
     assert _files(db_path) == before
     code, out, _ = run(capsys, db_path, "import", str(diary), "--format", "letterboxd", "--critic", "Me")
-    assert code == 0 and out.startswith("imported 2 review(s): 2 film(s) new") and "1 diary entries without rating or review skipped" in out
+    assert code == 0 and out.startswith("imported 2 reviews: 2 films new") and "1 diary entries without rating or review skipped" in out
     code, _, err = run(capsys, db_path, "import", str(write(tmp_path, "r.csv", REVIEWS)), "--format", "rt2023", "--critic", "Me")
     assert code == 1 and "is not a Rotten Tomatoes 2023 reviews file: no column id" in err
 
@@ -91,7 +91,7 @@ def test_generate_writes_a_2020_layout_file_that_imports_whole_and_the_same_for_
         "rotten_tomatoes_link,critic_name,top_critic,publisher_name,review_type,review_score,review_date,review_content\n"
     )
     code, out, _ = run(capsys, db_path, "import", str(first))
-    assert code == 0 and out.startswith("imported 400 review(s): 20 film(s) new, 0 already present; 0 review(s) already present;")
+    assert code == 0 and out.startswith("imported 400 reviews: 20 films new, 0 already present; 0 reviews already present;")
     assert main([*generate, str(first)]) == 1 and "already exists" in capsys.readouterr().err
     assert main(generate[:-1]) == 2 and "give --output FILE" in capsys.readouterr().err
 
@@ -102,4 +102,4 @@ def test_our_own_export_counts_the_grades_it_keeps_unscored(tmp_path, db_path, c
         exported = tmp_path / f"export.{fmt}"
         assert run(capsys, db_path, "export", "--format", fmt, "--output", str(exported))[0] == 0
         code, out, _ = run(capsys, tmp_path / f"copy-{fmt}.json", "import", str(exported))
-        assert code == 0 and "2 grade(s) kept as written, unscored (most frequent: '3 1/2 stars' 1, '80' 1)" in out
+        assert code == 0 and "2 grades kept as written, unscored (most frequent: '3 1/2 stars' 1, '80' 1)" in out

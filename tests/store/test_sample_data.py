@@ -46,11 +46,13 @@ def summaries(sample):
 def test_sample_has_the_export_shape(sample):
     assert set(sample) == {"films", "publications"}
     for film in sample["films"]:
-        assert set(film) == {"title", "year", "director", "published", "reviews"}
+        assert set(film) == {"title", "year", "director", "published", "reviews", "key"}
         assert 1950 <= film["year"] <= 2025
         for review in film["reviews"]:
-            assert set(review) == {"critic", "publication", "date", "grade", "score", "excerpt"}
-            assert review["excerpt"].strip()
+            assert set(review) == {
+                "critic", "publication", "date", "grade", "score", "excerpt", "sentiment", "top_critic", "source_id"
+            }
+            assert review["excerpt"].strip() or review["sentiment"]  # a review without text states a call
             assert review["date"] is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["date"])
     for publication in sample["publications"]:
         assert set(publication) == {"name", "weight"}
@@ -106,7 +108,17 @@ def test_a_few_critics_review_most_films(sample, all_reviews):
 def test_sample_excerpts_are_not_taken_from_the_seed_page(all_reviews, seed_page):
     seed = seed_page.read_text(encoding="utf-8")
     for review in all_reviews:
-        assert review["excerpt"] not in seed
+        assert not review["excerpt"] or review["excerpt"] not in seed
+
+
+def test_the_sample_covers_calls_top_critics_keys_and_a_review_without_text(sample, all_reviews):
+    """What the Rotten Tomatoes-style data brings shows in the sample too (issue: real data in)."""
+    assert {review["sentiment"] for review in all_reviews} == {"positive", "mixed", "negative", None}
+    assert any(review["top_critic"] for review in all_reviews) and any(r["source_id"] for r in all_reviews)
+    assert sum(1 for film in sample["films"] if film["key"]) == 3
+    assert [r["sentiment"] for r in all_reviews if not r["excerpt"]] == ["negative"]
+    # A call is the critic's own, not read from the score: some disagree with their score's class.
+    assert any(r["sentiment"] == "negative" and r["score"] is not None and r["score"] >= 60 for r in all_reviews)
 
 
 # --- the sample critic page -----------------------------------------------------------------
