@@ -67,7 +67,7 @@ class Indexes:
         self._review_lists: dict[int, tuple[Review, ...]] = {}
         self._tallies: dict[str, CriticTally] = {}
         self._orders: dict[FilmSort, list[int]] = {}
-        self._publication_films: dict[str, set[int]] | None = None  # built when first asked
+        self._publication_films: tuple[int, dict[str, set[int]]] | None = None  # built when first asked
         # Counts changes: what is built outside the caches above (top critics' films and
         # orders) is checked against it rather than dropped at every place a change lands.
         self.generation = 0
@@ -166,7 +166,6 @@ class Indexes:
         """Bring the indexes for one film's reviews in line with its table (add or replace)."""
         self.generation += 1
         old = self.film_reviews.pop(film_id, None)
-        self._publication_films = None
         # This film's Metascore may move, which changes how each of its critics compares.
         for records in (old, table):
             if records and self._tallies:
@@ -191,7 +190,6 @@ class Indexes:
         """One review put (old None: added) or removed (new None); table is the film's reviews
         now, None when none are left. Costs one review, not the film's size."""
         self.generation += 1
-        self._publication_films = None
         if old is not None:
             self._unindex(film_id, {key: old})
         if new is not None:
@@ -346,8 +344,8 @@ class Indexes:
 
     def publication_films(self) -> dict[str, set[int]]:
         """Each publication's films. Built on the first publication filter rather than at open (one
-        more dict per review would slow every open for a filter few use), dropped on any change."""
-        if self._publication_films is None:
+        more dict per review would slow every open for a filter few use), again after a change."""
+        if self._publication_films is None or self._publication_films[0] != self.generation:
             built: dict[str, set[int]] = {}
             for film_id, table in self.film_reviews.items():
                 for record in table.values():
@@ -357,8 +355,8 @@ class Indexes:
                         if films is None:
                             built[publication] = films = set()
                         films.add(film_id)
-            self._publication_films = built
-        return self._publication_films
+            self._publication_films = (self.generation, built)
+        return self._publication_films[1]
 
     def top_films(self) -> set[int]:
         """The films a top critic reviewed (t: top critics only), built when asked."""

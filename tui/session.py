@@ -230,8 +230,7 @@ class BrowserSession:
         hide it; True if they were dropped and the films must be listed again."""
         if self._listed is not None and self._listed.index_of(film_id) is not None:
             return False
-        self.critic_query = self.title_query = self.publication_query = ""
-        self.critic_exact = False
+        self._drop_list_filters()
         return True
 
     def go_to_found(self, review: Review, query: str) -> bool:
@@ -241,9 +240,14 @@ class BrowserSession:
         self.selected_film = review.film_id
         if self._lists(review):
             return False
+        self._drop_list_filters()
+        return True
+
+    def _drop_list_filters(self) -> None:
+        """The filters that can hide a film (critic, publication, title) go; finding words in the
+        selected film's reviews and top critics only stay, as the person set them."""
         self.critic_query = self.title_query = self.publication_query = ""
         self.critic_exact = False
-        return True
 
     def select_film(self, film_id: int) -> FilmSummary:
         """Make this film the one whose reviews are listed; StoreError if it is gone."""
@@ -309,8 +313,7 @@ class BrowserSession:
         brought back is what the person wants to see)."""
         self.selected_film = film.id
         if (self.critic_query or self.title_query or self.publication_query) and self._listing().index_of(film.id) is None:
-            self.critic_query = self.title_query = self.publication_query = ""
-            self.critic_exact = False
+            self._drop_list_filters()
             return Outcome(message, filters_dropped=True)
         return Outcome(message)
 
