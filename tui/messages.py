@@ -132,10 +132,3 @@ class FindEverywhereRequested(Message):
     """Open the search of every film's review text, starting from this query."""
 
     query: str = ""
-
-
-@dataclass
-class FoundReviewChosen(Message):
-    """Go to this review (chosen among the finds): its film selected, it under the cursor."""
-
-    review_id: int
