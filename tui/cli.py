@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=cmd_import)
 
     add = commands.add_parser("add", help="add one review (prints its id once it is on disk)")
-    add.add_argument("--film", required=True, metavar="TITLE", help="the film's title, or its key")
+    add_film_choice = add.add_mutually_exclusive_group(required=True)
+    add_film_choice.add_argument("--film", metavar="TITLE", help="the film's title, or its key")
+    add_film_choice.add_argument("--film-id", type=int, metavar="N", help="the film's id (as `add-film` printed it)")
     add.add_argument("--year", type=int, help="the film's year, when several films share the title")
     add.add_argument("--critic", required=True, metavar="NAME")
     add.add_argument("--publication", metavar="P")
@@ -148,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     delete_film.set_defaults(handler=cmd_delete_film)
 
     stats = commands.add_parser("stats", help="Metascores, verdicts and distributions")
-    stats.add_argument("--film", metavar="TITLE", help="the film's title, or its key")
+    stats_film = stats.add_mutually_exclusive_group()
+    stats_film.add_argument("--film", metavar="TITLE", help="the film's title, or its key")
+    stats_film.add_argument("--film-id", type=int, metavar="N", help="the film's id (as `add-film` printed it)")
     stats.add_argument("--year", type=int, help="the film's year, when several films share the title")
     stats.add_argument("--critic", metavar="NAME", help="films that critic reviewed, and the critic's profile")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
@@ -231,8 +235,9 @@ def _choose_film(repository, title: str, year: int | None) -> FilmSummary:
         years = ", ".join(str(f.year) for f in films)
         raise StoreError(f"several films are called {title!r} ({years}): add --year")
     if films and any(f.key is not None for f in films):  # titles repeat across keys
-        listed = ", ".join(f"{f.label} [key {f.key}]" if f.key is not None else f"{f.label} [no key]" for f in films)
-        raise StoreError(f"several films are called {title!r}: {listed}; give the key with --film")
+        listed = ", ".join(f"{f.label} [key {f.key}]" if f.key is not None else f"{f.label} [no key, id {f.id}]" for f in films)
+        where = "; give the key with --film" + ("" if all(f.key is not None for f in films) else ", or the id with --film-id")
+        raise StoreError(f"several films are called {title!r}: {listed}{where}")
     if films:  # same year too: their titles differ only in case or accents (see the warnings)
         labels = ", ".join(f.label for f in films)
         raise StoreError(f"several films are called {title!r}: {labels}; give the title exactly as listed")
@@ -337,11 +342,20 @@ def cmd_add(args: argparse.Namespace) -> int:
         sentiment=args.sentiment, top_critic=args.top_critic,
     )
     with _open(args) as repository:
-        film = _choose_film(repository, args.film, args.year)
+        film = _film_or_id(repository, args)
         review = repository.add_review(film.film.id, draft, today=date.today())
         print(review.id)
         _compact_if_due(repository)
     return 0
+
+
+def _film_or_id(repository, args: argparse.Namespace) -> FilmSummary:
+    """The film --film/--year or --film-id names (add, stats)."""
+    if args.film_id is not None:
+        if args.year is not None:
+            raise CommandError("--year chooses among films of one title: give --film, not --film-id")
+        return repository.summary(args.film_id)
+    return _choose_film(repository, args.film, args.year)
 
 
 def _chosen_film(repository, args: argparse.Namespace) -> Film:
@@ -473,8 +487,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.year is not None and not args.film:
         raise CommandError("--year chooses among films of one title: give --film too")
     with _open(args) as repository:
-        if args.film:
-            films = [_choose_film(repository, args.film, args.year)]
+        if args.film or args.film_id is not None:
+            films = [_film_or_id(repository, args)]
             if args.critic:
                 names = set(repository.matching_critics(args.critic))
                 films = [f for f in films if any(r.critic in names for r in repository.reviews(f.film.id))]

@@ -100,3 +100,17 @@ def test_edit_reads_a_new_grade_even_where_the_old_one_was_kept_unscored(db_path
     assert run(capsys, db_path, "edit", str(review.id), "--grade", "80")[0] == 0
     with Repository.open(db_path) as repository:
         assert repository.review(review.id).score == 80
+
+
+def test_an_unkeyed_film_sharing_a_keyed_films_title_is_reached_by_its_id(addams, capsys):
+    """The ambiguity message named only keys, which an unkeyed film lacks: a dead end."""
+    code, out, _ = run(capsys, addams, "add-film", "--title", "The Addams Family", "--year", "2019")
+    film_id = int(out)
+    code, _, err = run(capsys, addams, "stats", "--film", "The Addams Family", "--year", "2019")
+    assert code == 1 and f"The Addams Family (2019) [no key, id {film_id}]" in err and "--film-id" in err
+    assert run(capsys, addams, "add", "--film-id", str(film_id), "--critic", "Own", "--excerpt", "Mine.")[0] == 0
+    code, out, _ = run(capsys, addams, "stats", "--json", "--film-id", str(film_id))
+    (film,) = json.loads(out)["films"]
+    assert (film["key"], film["reviews"]) == (None, 1)
+    code, _, err = run(capsys, addams, "stats", "--film-id", str(film_id), "--year", "2019")
+    assert code == 2 and "--year chooses among films of one title" in err  # a usage mistake
