@@ -139,6 +139,15 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[names.get(char, char) for char in text])
 
 
+async def search_settled(pilot) -> None:
+    """Wait until the search across every film (the find view, on top) is done."""
+    for _ in range(200):
+        await pilot.pause(0.01)
+        if not getattr(pilot.app.screen, "searching", False):
+            break
+    await pilot.pause()
+
+
 async def profile_settled(pilot) -> None:
     """Wait until the critic profile (computed once typing pauses) is on screen."""
     for _ in range(200):

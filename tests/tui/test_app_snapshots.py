@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, TextArea
 
-from tests.fixed_store import browser, profile_settled, type_text
+from tests.fixed_store import browser, profile_settled, search_settled, type_text
 
 
 def steady_cursor(pilot) -> None:
@@ -90,10 +90,7 @@ def test_find_in_every_film_at_80x24(snap_compare, snapshot_store):
         await pilot.press("F")
         steady_cursor(pilot)
         await type_text(pilot, "the")
-        for _ in range(200):  # until the search is done
-            await pilot.pause(0.01)
-            if not pilot.app.screen.searching:
-                break
+        await search_settled(pilot)
         await pilot.press("tab", "j")
         await pilot.pause()
 

@@ -8,7 +8,7 @@ import asyncio
 
 from store.domain import ReviewDraft
 from store.repository import Repository
-from tests.fixed_store import browser, build_store, screen_text, type_text
+from tests.fixed_store import RECORDS, browser, build_store, screen_text, search_settled, type_text
 from tui.screens.text_intents import review_as_text
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.film_form import FilmFormScreen
@@ -18,14 +18,6 @@ from tui.screens.find import FindScreen, snippet
 
 def titles(app) -> list[str]:
     return [row.film.title for row in app.browser.films.rows]
-
-
-async def settled_search(pilot, screen: FindScreen) -> None:
-    for _ in range(200):
-        await pilot.pause(0.01)
-        if not screen.searching:
-            break
-    await pilot.pause()
 
 
 # -- films ----------------------------------------------------------------------------------------
@@ -163,7 +155,7 @@ async def test_F_finds_words_in_every_film_streams_them_and_goes_to_the_one_chos
         screen = app.screen
         assert isinstance(screen, FindScreen)
         await type_text(pilot, "the")
-        await settled_search(pilot, screen)
+        await search_settled(pilot)
         expected = [r for s in store.films() for r in store.reviews(s.film.id) if "the" in r.excerpt.lower()]
         assert [row.review.id for row in screen.finds.rows] == [r.id for r in expected]
         assert f"{len(expected)} reviews found in 21 reviews" in screen_text(app)
@@ -182,7 +174,7 @@ async def test_ctrl_f_in_the_find_bar_takes_its_words_to_every_film_and_escape_s
         await pilot.press("ctrl+f")
         screen = app.screen
         assert isinstance(screen, FindScreen) and screen.field.value == "salt"
-        await settled_search(pilot, screen)
+        await search_settled(pilot)
         assert {row.film_label for row in screen.finds.rows} == {"Salt Lines (1962)"}
         screen.searching = True  # as if a long search were still under way
         await pilot.press("escape")
@@ -253,3 +245,11 @@ async def test_the_palette_lists_films_critics_and_weights_before_anything_is_ty
         assert "Film: Pusher (1996)" in text  # the most reviewed film
         assert "Critic: Noel Murray" in text  # the most prolific critic
         assert "Publication weight: The New York Times (now 1.5)" in text  # a weight that is not the default
+
+
+def test_the_test_stores_excerpts_are_not_taken_from_the_seed_page(seed_page):
+    """The seed's excerpts are other people's sentences: the fixed store's are ours."""
+    seed = seed_page.read_text(encoding="utf-8")
+    for record in RECORDS:
+        for review in record.reviews:
+            assert review.excerpt[:40] not in seed, review.excerpt

@@ -18,7 +18,7 @@ from textual.color import Color
 from textual.screen import ModalScreen
 
 from store.domain import ReviewDraft
-from tests.fixed_store import profile_settled, type_text
+from tests.fixed_store import profile_settled, search_settled, type_text
 from tui.app import CriticsApp
 
 MINIMUM_CONTRAST = 3.0
@@ -131,10 +131,7 @@ async def delete_question(pilot) -> None:
 async def find_view(pilot) -> None:
     await pilot.press("F")
     await type_text(pilot, "the")
-    for _ in range(100):
-        await pilot.pause(0.01)
-        if not pilot.app.screen.searching:
-            break
+    await search_settled(pilot)
     await pilot.press("tab", "j")
     for field in pilot.app.screen.query("Input"):
         field.cursor_blink = False

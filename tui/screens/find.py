@@ -103,10 +103,11 @@ class FoundList(RowList[Found]):
         """More finds at the end; the cursor stays where it is (on the first find, at first)."""
         if not finds:
             return
-        rows = list(self.rows)
-        rows.extend(finds)
         first = not self.rows
-        self._rows = rows
+        if first:
+            self._rows = []  # a list of this search's own, grown in place
+        self._rows.extend(finds)  # type: ignore[attr-defined]
+        rows = self._rows
         self._update_virtual_size()
         if first:
             self._cursor = 0
