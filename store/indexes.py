@@ -13,7 +13,7 @@ every review and every rule is tested without a database. The rules (docs/archit
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from store import scoring
 from store.domain import Film, FilmSummary, Review
@@ -289,6 +289,11 @@ class Indexes:
                     if type(record.get(field) or "") is not str:
                         raise WrongShape(f"review {key} of film {film_id} has a {field!r} that is not text") from None
             raise
+
+    def film_tables(self) -> Iterator[tuple[int, Table]]:
+        """Every film that has reviews, with its reviews table (review id as text -> record), for a
+        pass over every review (a taste match's columns). Read only: the tables are the store's."""
+        return iter(list(self.film_reviews.items()))
 
     # -- derived, cached until a change can move them -----------------------------------------
 
