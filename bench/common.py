@@ -9,15 +9,18 @@ from typing import Any, Callable
 
 SCREEN_SIZE = (120, 40)  # the headless app's terminal, in the app probe and every launch
 MS_KEYS = (
-    "load", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
+    "open", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
     "compaction", "compaction_wait",
-    "film_select", "filter_keystroke", "first_paint", "ready", "import",
+    "film_select", "filter_keystroke", "first_paint", "ready", "stats_json", "export", "import",
 )
 PEER_KEYS = (
     "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",
     "sqlite_insert_commit", "sqlite_search", "orjson_loads", "sqlite_csv_import",
 )
 LARGE = 100_000  # from this many reviews the slow peers and the launches run fewer times
+# Above this many reviews stock TinyDB is not measured: each of its runs takes minutes (it reads
+# and rewrites its whole file for one insert) and it would hold several GB.
+TINYDB_UP_TO = 200_000
 
 # The review the store and the peers each write: accents, dashes and CJK, as real reviews hold.
 SAMPLE_EXCERPT = (
@@ -43,9 +46,14 @@ class Runs:
     sqlite: int
     chatty: bool = False  # a progress line per run (slow sizes), else one per group
     imports: int = 3  # each of critics import and its peer, a fresh process a run
+    commands: int = 3  # each of `critics stats --json` and `critics export`, a fresh process a run
+    finds: int = 21  # whole searches of every review's text
 
     @classmethod
     def for_size(cls, reviews: int) -> "Runs":
+        if reviews > TINYDB_UP_TO:
+            return cls(load=5, writes=21, critic_filter=101, film_select=21, keystroke_critics=3,
+                       launches=3, orjson=3, tinydb=0, sqlite=21, chatty=True, imports=1, finds=3)
         if reviews >= LARGE:
             return cls(load=5, writes=21, critic_filter=101, film_select=21, keystroke_critics=3,
                        launches=3, orjson=5, tinydb=3, sqlite=21, chatty=True)
@@ -67,12 +75,14 @@ class BenchResult:
     films: int
     ms: dict[str, float]
     peak_rss_mb: float
-    peers_ms: dict[str, float]
+    peers_ms: dict[str, float | None]  # None: not measured at this size (stock TinyDB above TINYDB_UP_TO)
     # For the readable table only (not in --json): samples, spreads, what was measured on.
     runs: Runs
     notes: dict[str, Any] = field(default_factory=dict)
     # The import measure's peak RSS (MB), ours and the peer's: {"critics": ..., "peer": ...}.
     import_peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    # Peak RSS (MB) of `critics stats --json` and of `critics export`: {"stats_json": ..., "export": ...}.
+    command_peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +92,7 @@ class BenchResult:
             "peak_rss_mb": self.peak_rss_mb,
             "peers_ms": {key: self.peers_ms[key] for key in PEER_KEYS},
             "import_peak_rss_mb": dict(self.import_peak_rss_mb),
+            "command_peak_rss_mb": dict(self.command_peak_rss_mb),
         }
 
 

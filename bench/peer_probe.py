@@ -14,14 +14,15 @@ SAMPLE_REVIEW = {"film": 1, "critic": None, "publication": "Kino Review", "date"
                  "grade": "B+", "score": 83, "excerpt": SAMPLE_EXCERPT}
 
 
-def probe_peer_files(snapshot: Path, folder: Path) -> dict[str, Any]:
-    """Write the peers' files (in a process of its own: building them leaves a big heap behind)."""
+def probe_peer_files(snapshot: Path, folder: Path, tinydb: bool = True) -> dict[str, Any]:
+    """Write the peers' files (in a process of its own: building them leaves a big heap behind);
+    the stock TinyDB file only when TinyDB is measured at this size."""
     say("writing the stock TinyDB file and the sqlite3 database from the same data")
-    tiny, lite = _peer_files(snapshot, folder)
+    tiny, lite = _peer_files(snapshot, folder, tinydb)
     return {"tinydb": str(tiny), "sqlite": str(lite)}
 
 
-def _peer_files(snapshot: Path, folder: Path) -> tuple[Path, Path]:
+def _peer_files(snapshot: Path, folder: Path, tinydb: bool = True) -> tuple[Path, Path]:
     """The stock TinyDB file (tables "films" and "reviews", every review in one table, with its
     film id) and the sqlite3 database (an index on critic), from the generated snapshot."""
     import sqlite3
@@ -41,8 +42,9 @@ def _peer_files(snapshot: Path, folder: Path) -> tuple[Path, Path]:
     del tables
     folder.mkdir(parents=True, exist_ok=True)
     tiny = folder / TINYDB_FILE
-    # orjson writes the same JSON that JSONStorage's json.dump would (it only reads it back).
-    tiny.write_bytes(orjson.dumps({"films": films, "reviews": reviews}))
+    if tinydb:
+        # orjson writes the same JSON that JSONStorage's json.dump would (it only reads it back).
+        tiny.write_bytes(orjson.dumps({"films": films, "reviews": reviews}))
 
     lite = folder / SQLITE_FILE
     connection = sqlite3.connect(lite)
@@ -81,18 +83,16 @@ def _read_snapshot(path: Path) -> dict[str, dict[str, dict]]:
     with open(path, "rb") as handle:
         handle.readline()  # the header
         for line in handle:
-            name, table = orjson.loads(line)
-            tables[name] = table
+            item = orjson.loads(line)
+            if isinstance(item, list) and len(item) == 2:  # a table (not a posting, the index or where it is)
+                tables[item[0]] = item[1]
     return tables
 
 
 def probe_peers(snapshot: Path, folder: Path, critic: str, runs: Runs) -> dict[str, Any]:
     """orjson.loads of every snapshot line, then stock TinyDB (open + read all, search by critic,
     insert) and sqlite3 (indexed search, insert + commit) on the files probe_peer_files wrote."""
-    import sqlite3
-
     import orjson
-    from tinydb import Query, TinyDB
 
     loads = []
     for number in range(runs.orjson):
@@ -106,6 +106,31 @@ def probe_peers(snapshot: Path, folder: Path, critic: str, runs: Runs) -> dict[s
 
     tiny, lite = folder / TINYDB_FILE, folder / SQLITE_FILE
     sample = dict(SAMPLE_REVIEW, critic=critic)
+    if runs.tinydb:
+        tiny_ms, tiny_spread, tiny_found = _tinydb(tiny, sample, critic, runs)
+    else:
+        say("stock TinyDB skipped at this size: each run takes minutes")
+        tiny_ms = dict.fromkeys(("tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search"))
+        tiny_spread, tiny_found = {key: {"n": 0} for key in tiny_ms}, None
+    sql = _sqlite(lite, sample, critic, runs)
+    return {
+        "peers_ms": {**tiny_ms, **sql["ms"], "orjson_loads": median_ms(loads)},
+        "spread": {**tiny_spread, **sql["spread"], "orjson_loads": spread_of(loads)},
+        "found": {"tinydb": tiny_found, **sql["found"]},
+        "sqlite_rows_ms": sql["rows_ms"],
+        "sqlite_plan": sql["plan"],
+        "sizes_mb": {
+            "snapshot": round(snapshot.stat().st_size / 1e6, 1),
+            "tinydb": round(tiny.stat().st_size / 1e6, 1) if tiny.exists() else None,
+            "sqlite": round(lite.stat().st_size / 1e6, 1),
+        },
+    }
+
+
+def _tinydb(tiny: Path, sample: dict[str, Any], critic: str, runs: Runs) -> tuple[dict, dict, int]:
+    """Stock TinyDB JSONStorage: open + read all, search by critic, one insert."""
+    from tinydb import Query, TinyDB
+
     tiny_loads = []
     for number in range(runs.tinydb):
         step(runs, "TinyDB JSONStorage open + read all", number, runs.tinydb)
@@ -138,6 +163,24 @@ def probe_peers(snapshot: Path, folder: Path, critic: str, runs: Runs) -> dict[s
         inserts.append(time.perf_counter() - start)
     db.close()
     del db, table
+    return (
+        {
+            "tinydb_jsonstorage_load": median_ms(tiny_loads),
+            "tinydb_jsonstorage_insert": median_ms(inserts),
+            "tinydb_jsonstorage_search": median_ms(searches),
+        },
+        {
+            "tinydb_jsonstorage_load": spread_of(tiny_loads),
+            "tinydb_jsonstorage_insert": spread_of(inserts),
+            "tinydb_jsonstorage_search": spread_of(searches),
+        },
+        tiny_found,
+    )
+
+
+def _sqlite(lite: Path, sample: dict[str, Any], critic: str, runs: Runs) -> dict[str, Any]:
+    """sqlite3 with an index on critic: the same search as critic_filter, insert + commit."""
+    import sqlite3
 
     say(f"sqlite3 indexed search x{runs.critic_filter}, insert+commit x{runs.sqlite}")
     connection = sqlite3.connect(lite)
@@ -170,28 +213,9 @@ def probe_peers(snapshot: Path, folder: Path, critic: str, runs: Runs) -> dict[s
     plan = connection.execute("EXPLAIN QUERY PLAN " + search, (critic,)).fetchall()
     connection.close()
     return {
-        "peers_ms": {
-            "tinydb_jsonstorage_load": median_ms(tiny_loads),
-            "tinydb_jsonstorage_insert": median_ms(inserts),
-            "tinydb_jsonstorage_search": median_ms(searches),
-            "sqlite_insert_commit": median_ms(sql_inserts),
-            "sqlite_search": median_ms(sql_searches),
-            "orjson_loads": median_ms(loads),
-        },
-        "spread": {
-            "tinydb_jsonstorage_load": spread_of(tiny_loads),
-            "tinydb_jsonstorage_insert": spread_of(inserts),
-            "tinydb_jsonstorage_search": spread_of(searches),
-            "sqlite_insert_commit": spread_of(sql_inserts),
-            "sqlite_search": spread_of(sql_searches),
-            "orjson_loads": spread_of(loads),
-        },
-        "found": {"tinydb": tiny_found, "sqlite": sql_found, "sqlite_rows": sql_rows},
-        "sqlite_rows_ms": median_ms(sql_row_searches),
-        "sqlite_plan": " / ".join(str(row[-1]) for row in plan),
-        "sizes_mb": {
-            "snapshot": round(snapshot.stat().st_size / 1e6, 1),
-            "tinydb": round(tiny.stat().st_size / 1e6, 1),
-            "sqlite": round(lite.stat().st_size / 1e6, 1),
-        },
+        "ms": {"sqlite_insert_commit": median_ms(sql_inserts), "sqlite_search": median_ms(sql_searches)},
+        "spread": {"sqlite_insert_commit": spread_of(sql_inserts), "sqlite_search": spread_of(sql_searches)},
+        "found": {"sqlite": sql_found, "sqlite_rows": sql_rows},
+        "rows_ms": median_ms(sql_row_searches),
+        "plan": " / ".join(str(row[-1]) for row in plan),
     }

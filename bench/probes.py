@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-MODES = ("store", "journal", "peerfiles", "peers", "app", "launch", "import")
+MODES = ("store", "journal", "peerfiles", "peers", "app", "launch", "import", "command")
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -30,6 +30,10 @@ def run(mode: str, args: list[str]) -> dict[str, Any]:
         from bench.import_probe import probe_import
 
         return probe_import(args[0], Path(args[1]), Path(args[2]))
+    if mode == "command":
+        from bench.command_probe import probe_command
+
+        return probe_command(args[0], Path(args[1]), Path(args[2]))
     from bench.common import Runs
 
     if mode == "store":
@@ -43,7 +47,7 @@ def run(mode: str, args: list[str]) -> dict[str, Any]:
     if mode == "peerfiles":
         from bench.peer_probe import probe_peer_files
 
-        return probe_peer_files(Path(args[0]), Path(args[1]))
+        return probe_peer_files(Path(args[0]), Path(args[1]), tinydb="no-tinydb" not in args[2:])
     if mode == "peers":
         from bench.peer_probe import probe_peers
 

@@ -6,27 +6,47 @@ import textwrap
 
 from bench.common import MS_KEYS, PEER_KEYS, SCREEN_SIZE, BenchResult
 
-# The issue's targets hold at this size (200,000 reviews, 10,000 films, a 2-core machine).
+# The issues' targets are set at two sizes on a 2-core machine: 200,000 reviews of 10,000 films,
+# and the Rotten Tomatoes scale, 1,130,000 reviews of 17,712 films.
 TARGET_REVIEWS = 200_000
+LARGE_TARGET_REVIEWS = 1_130_000
 
-# measure -> (peer key, what the target is: a ratio to that peer or an absolute bound)
+# measure -> (what the target is: a ratio to a peer, ms, the launch's MB or a command's MB; bound; label)
 TARGETS: dict[str, tuple[str, float, str]] = {
+    "open": ("ms", 100.0, "<= 100 ms"),
     "add": ("ratio:sqlite_insert_commit", 2.0, "<= 2x sqlite3 insert+commit"),
+    "edit": ("ratio:sqlite_insert_commit", 2.0, "<= 2x sqlite3 insert+commit"),
+    "delete": ("ratio:sqlite_insert_commit", 2.0, "<= 2x sqlite3 insert+commit"),
     "add_big_film": ("ratio:sqlite_insert_commit", 2.0, "<= 2x sqlite3 insert+commit"),
-    "load": ("ratio:orjson_loads", 1.5, "<= 1.5x orjson.loads"),
     "critic_filter": ("ms", 1.0, "<= 1 ms"),
     "find_first": ("ms", 200.0, "<= 200 ms"),
     "filter_keystroke": ("ms", 50.0, "<= 50 ms"),
     "film_select": ("ms", 50.0, "<= 50 ms"),
-    "first_paint": ("ms", 500.0, "<= 0.5 s"),
-    "ready": ("ms", 1500.0, "<= 1.5 s"),
-    "peak_rss_mb": ("mb", 400.0, "<= 400 MB"),
+    "first_paint": ("ms", 400.0, "<= 0.4 s"),
+    "ready": ("ms", 600.0, "<= 0.6 s"),
+    "peak_rss_mb": ("mb", 150.0, "<= 150 MB"),
+    "stats_json": ("ms", 1000.0, "<= 1 s"),
+    "export": ("mb:export", 150.0, "peak <= 150 MB"),
     "import": ("ratio:sqlite_csv_import", 1.5, "<= 1.5x csv+sqlite3 import"),
 }
+# At the Rotten Tomatoes scale these bounds replace the ones above.
+LARGE_TARGETS: dict[str, tuple[str, float, str]] = {
+    "open": ("ms", 300.0, "<= 300 ms"),
+    "critic_filter": ("ms", 2.0, "<= 2 ms"),
+    "ready": ("ms", 1000.0, "<= 1 s"),
+    "peak_rss_mb": ("mb", 400.0, "<= 400 MB"),
+    "stats_json": ("ms", 3000.0, "<= 3 s"),
+    "export": ("mb:export", 400.0, "peak <= 400 MB"),
+}
+
+
+def targets_for(reviews: int) -> dict[str, tuple[str, float, str]]:
+    """The targets that hold at this size (the large ones from a million reviews)."""
+    return TARGETS | LARGE_TARGETS if reviews >= 1_000_000 else TARGETS
 
 # measure -> the peers it is compared with (ratio = ours / peer)
 PEERS_OF: dict[str, tuple[str, ...]] = {
-    "load": ("orjson_loads", "tinydb_jsonstorage_load"),
+    "open": ("orjson_loads", "tinydb_jsonstorage_load"),
     "add": ("sqlite_insert_commit", "tinydb_jsonstorage_insert"),
     "edit": ("sqlite_insert_commit", "tinydb_jsonstorage_insert"),
     "delete": ("sqlite_insert_commit", "tinydb_jsonstorage_insert"),
@@ -47,14 +67,17 @@ PEER_LABELS = {
 
 def target_status(result: BenchResult, measure: str) -> tuple[str, bool] | None:
     """(the target, met?) for a measure that has one."""
-    if measure not in TARGETS:
+    targets = targets_for(result.reviews)
+    if measure not in targets:
         return None
-    kind, bound, label = TARGETS[measure]
+    kind, bound, label = targets[measure]
     if kind.startswith("ratio:"):
         peer = result.peers_ms[kind.split(":", 1)[1]]
         value = result.ms[measure] / peer if peer else float("inf")
     elif kind == "mb":
         value = result.peak_rss_mb
+    elif kind.startswith("mb:"):
+        value = result.command_peak_rss_mb.get(kind.split(":", 1)[1], float("inf"))
     else:
         value = result.ms[measure]
     return label, value <= bound
@@ -86,8 +109,11 @@ def render_table(result: BenchResult) -> str:
         f"critics bench: {result.reviews:,} reviews, {result.films:,} films (seed {notes['seed']}); "
         f"{notes['machine']}; wall-clock ms, median of the runs shown (n)",
     ]
-    if result.reviews != TARGET_REVIEWS:
-        lines.append(f"(the targets are set for {TARGET_REVIEWS:,} reviews; shown here for reference)")
+    if result.reviews not in (TARGET_REVIEWS, LARGE_TARGET_REVIEWS):
+        lines.append(
+            f"(the targets are set for {TARGET_REVIEWS:,} and {LARGE_TARGET_REVIEWS:,} reviews; "
+            f"shown here for reference)"
+        )
     lines.append("")
     header = f"{'measure':<17} {'ms':>9} {'n':>4}   {'vs peers: peer ms (ours/peer)':<48} {'target':<28} {'':<6}"
     lines += [header, "-" * len(header.rstrip())]
@@ -97,6 +123,8 @@ def render_table(result: BenchResult) -> str:
         peers = []
         for peer in PEERS_OF.get(measure, ()):
             peer_ms = result.peers_ms[peer]
+            if peer_ms is None:
+                continue  # not measured at this size
             ratio = value / peer_ms if peer_ms else float("inf")
             peers.append(f"{PEER_LABELS[peer]} {_fmt_ms(peer_ms)} ({_fmt_ratio(ratio)})")
         status = target_status(result, measure)
@@ -122,7 +150,11 @@ def render_table(result: BenchResult) -> str:
         "sqlite_csv_import": "csv.reader + sqlite3 executemany (index on film key), one commit",
     }
     for key in PEER_KEYS:
-        lines.append(f"  {labels[key]:<68} {_fmt_ms(result.peers_ms[key]):>9} ms  (n={peer_spread[key]['n']})")
+        peer_ms = result.peers_ms[key]
+        if peer_ms is None:
+            lines.append(f"  {labels[key]:<68} {'skipped':>9}     (above 200,000 reviews each run takes minutes)")
+            continue
+        lines.append(f"  {labels[key]:<68} {_fmt_ms(peer_ms):>9} ms  (n={peer_spread[key]['n']})")
     slow = ", ".join(f"{item['typed']!r} {item['ms']:.0f} ms" for item in notes["slowest_keystrokes"])
     sizes = notes["sizes_mb"]
     lines += ["", "notes:"]
@@ -145,8 +177,14 @@ def render_table(result: BenchResult) -> str:
         f"headless ({SCREEN_SIZE[0]}x{SCREEN_SIZE[1]}), timed from launch, after one warm-up launch "
         f"(first_paint {notes['warm_up']['first_paint']:.0f} ms, ready {notes['warm_up']['ready']:.0f} ms); "
         f"peak RSS per run {notes['peak_rss_runs']} MB.",
-        f"runs: load {runs.load}, add/edit/delete {runs.writes} each, critic_filter {runs.critic_filter}, "
-        f"film_select {runs.film_select}, launches {runs.launches}, orjson {runs.orjson}, sqlite3 {runs.sqlite}, "
+        f"critic_filter's first run reads the critic's films from the snapshot: "
+        f"{_fmt_ms(notes['critic_filter_first_ms'])} ms (the median is of the runs after it).",
+        f"stats_json, export: `critics stats --json` (every film) and `critics export --format json` to a file, "
+        f"each a fresh process; peak RSS {result.command_peak_rss_mb.get('stats_json')} MB and "
+        f"{result.command_peak_rss_mb.get('export')} MB.",
+        f"runs: open {runs.load}, add/edit/delete {runs.writes} each, critic_filter {runs.critic_filter}, "
+        f"film_select {runs.film_select}, launches {runs.launches}, finds {runs.finds}, "
+        f"stats_json and export {runs.commands} each, orjson {runs.orjson}, sqlite3 {runs.sqlite}, "
         f"TinyDB {runs.tinydb} each ({slowest_runs}).",
         f"add_big_film: one add to a film already holding 5,000 reviews. compaction: the journal folded into a "
         f"new snapshot (in-process; the browser runs it in a process of its own). compaction_wait: an add made "
@@ -159,7 +197,7 @@ def render_table(result: BenchResult) -> str:
         f"each run a fresh process, beside csv.reader + sqlite3 executemany into a table of the same columns "
         f"(index on the film key, one commit) on the same file; peak RSS {result.import_peak_rss_mb.get('critics')} MB, "
         f"the peer's {result.import_peak_rss_mb.get('peer')} MB (target at 1.13M rows: <= 1.5x, <= 1 GB).",
-        f"files: snapshot {sizes['snapshot']} MB, TinyDB {sizes['tinydb']} MB, sqlite3 {sizes['sqlite']} MB; "
+        f"files: snapshot {sizes['snapshot']} MB, TinyDB {sizes['tinydb'] or 'not written'} MB, sqlite3 {sizes['sqlite']} MB; "
         f"generated in {notes['generate_s']} s; whole bench {notes['total_s']} s; 1-minute load average "
         f"{notes['load_average'][0]} before, {notes['load_average'][1]} after.",
     ]

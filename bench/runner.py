@@ -105,13 +105,15 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         generated_s = time.perf_counter() - start
         gc.collect()
 
-        progress("store: load, add, edit, delete, critic_filter")
+        progress("store: open, add, edit, delete, critic_filter, find")
         store = _probe("store", str(_copy_store(base, folder / "store")), runs.to_arg())
         progress("journal: add_big_film, compaction, compaction_wait, growth")
         journal = _probe("journal", str(_copy_store(base, folder / "journal")), runs.to_arg())
         progress("peers: TinyDB JSONStorage, sqlite3, orjson")
-        _probe("peerfiles", str(base), str(folder / "peers"))
+        _probe("peerfiles", str(base), str(folder / "peers"), *([] if runs.tinydb else ["no-tinydb"]))
         peers = _probe("peers", str(base), str(folder / "peers"), store["critic"], runs.to_arg())
+        progress(f"commands: critics stats --json, critics export (fresh processes, x{runs.commands})")
+        commands = _command_runs(base, folder / "commands", runs.commands)
         progress(f"import: critics import of a generated {reviews}-row rt2020 file, beside csv.reader + sqlite3")
         imports = _import_runs(folder / "import", reviews, films, seed, runs.imports, progress)
         progress("app: film_select, filter_keystroke (headless, 120x40)")
@@ -130,10 +132,11 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
     ms.update(journal["ms"])
     ms.update(app["ms"])
     ms["import"] = imports["ms"]
+    ms.update(commands["ms"])
     for key in ("first_paint", "ready"):
         ms[key] = round(statistics.median(run["ms"][key] for run in launches), 3)
     peak = round(statistics.median(run["peak_rss_mb"] for run in launches), 1)
-    spread = {**store["spread"], **journal["spread"], **app["spread"], "import": imports["spread"]}
+    spread = {**store["spread"], **journal["spread"], **app["spread"], "import": imports["spread"], **commands["spread"]}
     for key in ("first_paint", "ready"):
         samples = [run["ms"][key] / 1000 for run in launches]
         spread[key] = spread_of(samples)
@@ -142,6 +145,7 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "critic": store["critic"],
         "critic_films": store["critic_films"],
         "critic_reviews": store["critic_reviews"],
+        "critic_filter_first_ms": store["critic_filter_first_ms"],
         "found": peers["found"],
         "sqlite_plan": peers["sqlite_plan"],
         "sqlite_rows_ms": peers["sqlite_rows_ms"],
@@ -161,7 +165,25 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "load_average": [load_before, _load_average()],
     }
     peers_ms = {**peers["peers_ms"], "sqlite_csv_import": imports["peer_ms"]}
-    return BenchResult(size.reviews, size.films, ms, peak, peers_ms, runs, notes, imports["peak_rss_mb"])
+    return BenchResult(size.reviews, size.films, ms, peak, peers_ms, runs, notes, imports["peak_rss_mb"], commands["peak_rss_mb"])
+
+
+def _command_runs(base: Path, folder: Path, count: int) -> dict[str, Any]:
+    """`critics stats --json` and `critics export` on a copy of the store, each run a fresh
+    process: medians of the times and of the peak RSS."""
+    db = _copy_store(base, folder)
+    seconds: dict[str, list[float]] = {"stats_json": [], "export": []}
+    peaks: dict[str, list[float]] = {"stats_json": [], "export": []}
+    for _ in range(count):
+        for name in seconds:
+            run = _probe("command", name, str(db), str(folder))
+            seconds[name].append(run["s"])
+            peaks[name].append(run["peak_rss_mb"])
+    return {
+        "ms": {name: round(statistics.median(values) * 1000, 3) for name, values in seconds.items()},
+        "spread": {name: spread_of(values) for name, values in seconds.items()},
+        "peak_rss_mb": {name: round(statistics.median(values), 1) for name, values in peaks.items()},
+    }
 
 
 def _import_runs(folder: Path, reviews: int, films: int, seed: int, count: int, progress: Progress) -> dict[str, Any]:

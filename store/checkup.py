@@ -8,6 +8,7 @@ import fcntl
 import os
 import shutil
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ import orjson
 from store.durable import decode_line, encode_line, write_atomically
 from store.errors import StoreError
 from store.indexes import Indexes
-from store.records import FILMS, META, PUBLICATIONS, WrongShape, film_from_record, film_of_table
+from store.records import FILMS, META, PUBLICATIONS, WrongShape, check_reviews, film_from_record, film_of_table
 from store.changes import Tables, apply_op, undo_change
-from store.storage import JOURNAL_FORMAT, SCHEMA_VERSION, SNAPSHOT_FORMAT
+from store.digest import RULES as DIGEST_RULES, Digest
+from store.durable import SnapshotFile
+from store.storage import JOURNAL_FORMAT, SCHEMA_VERSION, SNAPSHOT_FORMAT, snapshot_chunks
 
 
 @dataclass
@@ -87,18 +90,85 @@ def _read_snapshot(checkup: Checkup, data: bytes) -> None:
     lines = rest.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
+    index = _read_index(checkup, data, len(first) + 1) if schema >= 3 else None
+    crcs = {at: crc for at, _length, _count, crc in index["tables"].values()} if index else {}
+    tables_read = 0
+    position = len(first) + 1
     for number, line in enumerate(lines, 2):
+        at, position = position, position + len(line) + 1
         try:
-            name, table = orjson.loads(line)
+            item = orjson.loads(line)
+            if schema >= 3 and (isinstance(item, dict) or (isinstance(item, list) and len(item) == 3)):
+                continue  # the index, where it is, and the postings: checked by _read_index
+            name, table = item
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise ValueError
         except (ValueError, TypeError):
             checkup.problems.append(f"{where} line {number}: unreadable ({len(line)} bytes): its table is lost")
+            tables_read += 1
             continue
+        tables_read += 1
+        if at in crcs and zlib.crc32(line + b"\n") != crcs[at]:
+            checkup.problems.append(
+                f"{where} line {number} ({name}) fails its checksum: its records that still read are kept, each checked"
+            )
         checkup.tables[name] = table
-    if isinstance(header.get("tables"), int) and len(lines) < header["tables"]:
-        missing = header["tables"] - len(lines)
+    if isinstance(header.get("tables"), int) and tables_read < header["tables"]:
+        missing = header["tables"] - tables_read
         checkup.problems.append(f"{where}: cut short, {missing} table(s) missing at its end are lost")
+    if index is not None:
+        _compare_digest(checkup, index)
+
+
+def _read_index(checkup: Checkup, data: bytes, start: int) -> dict[str, Any] | None:
+    """An indexed snapshot's index (schema 3), or None with a problem saying it is damaged."""
+    try:
+        offset, length, crc = orjson.loads(data.rstrip(b"\n").rsplit(b"\n", 1)[-1])["index"]
+        line = data[offset:offset + length]
+        if zlib.crc32(line) != crc:
+            raise ValueError("it fails its checksum")
+        index = orjson.loads(line)
+        if not isinstance(index.get("tables"), dict) or not isinstance(index.get("digest"), dict):
+            raise ValueError("it is not an index")
+        return index
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        checkup.problems.append(
+            f"{checkup.path}: its index is damaged ({exc}): repair builds it again from the reviews (none is lost)"
+        )
+        return None
+
+
+def _compare_digest(checkup: Checkup, index: dict[str, Any]) -> None:
+    """Whether the index counts what the snapshot's reviews hold (before the journal)."""
+    if index["digest"].get("rules") != DIGEST_RULES:
+        checkup.notes.append(f"{checkup.path}: its index was built under other rules: the next write builds it again")
+        return
+    try:
+        fd = os.open(checkup.path, os.O_RDONLY)
+        file = SnapshotFile(checkup.path, fd)
+        try:
+            persisted = Digest.load(index["digest"], file).state()
+        finally:
+            file.close()
+        # Every review that can be counted is (a damaged one is reported by _keep_valid_records).
+        counted = Digest()
+        for name, table in checkup.tables.items():
+            film_id = film_of_table(name)
+            for key, record in table.items() if film_id is not None else ():
+                try:
+                    counted.add(film_id, key, record, 1)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    pass
+        fresh = counted.state()
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        checkup.problems.append(
+            f"{checkup.path}: its index is damaged ({exc}): repair builds it again from the reviews (none is lost)"
+        )
+        return
+    if persisted != fresh:
+        checkup.problems.append(
+            f"{checkup.path}: its index does not count what its reviews hold: repair builds it again (no review is lost)"
+        )
 
 
 def _read_journal(checkup: Checkup, data: bytes, journal: Path) -> None:
@@ -177,7 +247,7 @@ def _keep_valid_records(checkup: Checkup, name: str) -> None:
             elif name == META:
                 Indexes().load_counters({key: record})
             elif film_id is not None:
-                Indexes().index_film(film_id, {key: record})
+                check_reviews(film_id, {key: record})
             else:
                 return  # a table Critics does not use (a TinyDB script's): kept as it is
         except (WrongShape, KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -212,7 +282,9 @@ def repair(path: Path) -> tuple[Checkup, list[Path]]:
         db_id = checkup.db_id or os.urandom(8).hex()
         header = {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation,
                   "tables": len(checkup.tables), "db": db_id}
-        body = b"".join(orjson.dumps(line) + b"\n" for line in [header, *map(list, checkup.tables.items())])
+        body = b"".join(
+            snapshot_chunks(header, checkup.tables, Digest.build(checkup.tables), {}, lambda *_piece: b"")
+        )
         # The snapshot first: until the new journal replaces the old one, that is stale and ignored.
         write_atomically(path, body)
         rebuilt = True

@@ -6,7 +6,7 @@ import errno
 import os
 import zlib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import orjson
 
@@ -23,9 +23,11 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
+def write_atomically(path: Path, data: bytes | Iterable[bytes], before_replace: Callable[[], None] | None = None) -> None:
     """Replace path with data (bytes, or chunks of them written as they come) so that a crash
-    leaves either the old file or the new, never half."""
+    leaves either the old file or the new, never half. before_replace, if given, runs once the
+    new file is whole on disk and before it takes path's place (a snapshot keeps the previous
+    one as a backup only then: a write that fails midway changes nothing)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -37,6 +39,8 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException:
@@ -75,3 +79,48 @@ def decode_line(line: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return record if isinstance(record, dict) else None
+
+
+class SnapshotFile:
+    """An open snapshot that pieces of it are read from, by offset (os.pread), as they are
+    first asked for. Another process may replace the file meanwhile (a compaction renames a
+    new one over it): the open descriptor still reads the snapshot this process took."""
+
+    __slots__ = ("path", "fd")
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self.fd: int | None = fd
+
+    def read(self, offset: int, length: int) -> bytes:
+        if self.fd is None:
+            raise OSError(errno.EBADF, "the snapshot was closed")
+        data = os.pread(self.fd, length, offset)
+        if len(data) != length:
+            raise OSError(errno.EIO, "the snapshot is shorter than its index says")
+        return data
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class Piece:
+    """One line of a snapshot not read yet: where it is, how long, and its CRC32, so it is
+    read (or copied into the next snapshot) without parsing anything else."""
+
+    __slots__ = ("file", "offset", "length", "crc")
+
+    def __init__(self, file: SnapshotFile, offset: int, length: int, crc: int) -> None:
+        self.file, self.offset, self.length, self.crc = file, offset, length, crc
+
+    def read(self) -> bytes:
+        """The line's bytes; ValueError if they fail their checksum (damage)."""
+        data = self.file.read(self.offset, self.length)
+        if zlib.crc32(data) != self.crc:
+            raise ValueError("it fails its checksum")
+        return data

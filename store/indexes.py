@@ -1,21 +1,37 @@
 """The in-memory indexes over the stored records, and the rules that keep them current.
 
-Plain Python over plain dicts (the tables as store/storage.py holds them), so no query scans
-every review and every rule is tested without a database. The rules (docs/architecture.md):
-- a change of one review is indexed as that review (the old record unindexed, the new one
-  indexed), so a write costs the same for a 1-review film and a 200,000-review film; a whole
-  table is indexed at open;
+Plain Python over plain dicts: the films, publications and counters are read whole; the reviews
+are counted by the storage's digest (store/digest.py: per film, per critic, per publication) and
+each film's reviews are read from the storage only when asked for, so opening reads no review and
+no query scans every review. The rules (docs/architecture.md):
+- a change of one review is counted as that review by the digest, so a write costs the same for
+  a 1-review film and a 200,000-review film;
 - caches (summaries, review lists, orders, critic tallies) are dropped for exactly what a
   change can move: a film's reviews move its summary, its Metascore-based orders and the
-  tallies of every critic who reviewed it; a weight moves every summary and tally;
-- one string object per critic or publication name, shared by all their reviews.
+  tallies of every critic who reviewed it; a weight moves every summary and tally.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from store import scoring
+from store.digest import (
+    COUNT,
+    P_SCORED,
+    P_SUM,
+    P_TOP_SCORED,
+    P_TOP_SUM,
+    SCORE_SUM,
+    SCORED,
+    TOP,
+    TOP_CODE,
+    TOP_SCORE_SUM,
+    TOP_SCORED,
+    Digest,
+    code_score,
+    film_summary,
+)
 from store.domain import Film, FilmSummary, Review
 from store.records import (
     FILMS,
@@ -24,9 +40,8 @@ from store.records import (
     Record,
     WrongShape,
     film_from_record,
-    SENTIMENTS,
-    film_of_table,
     review_from_record,
+    reviews_table,
     valid_weight,
 )
 from store.scoring import CriticTally, tally_reviews
@@ -34,17 +49,44 @@ from store.text import fold
 from store.views import FilmSort
 
 Table = Mapping[str, Record]
-# Past this many critics without a tally, one pass over every review is cheaper than
-# reading each critic's films (a one-letter filter matches nearly every critic).
-TALLY_SWEEP_AFTER = 50
+# Past a few hundred reviews in a changed film, dropping every tally is cheaper than finding
+# the film's critics.
 TALLY_DROP_ALL_AFTER = 256
-_SENTIMENT_VALUES = {value: value for value in SENTIMENTS}
+
+
+class Source(Protocol):
+    """Where the indexes read tables and the digest from (store/storage.py's JournaledStorage)."""
+
+    digest: Digest
+
+    def table(self, name: str) -> Table: ...
+
+    def peek(self, name: str) -> Table: ...
+
+    def is_loaded(self, name: str) -> bool: ...
+
+
+class HeldTables:
+    """A Source over tables already in memory (tests, and tools that hold a whole database)."""
+
+    def __init__(self, tables: Mapping[str, Table]) -> None:
+        self._tables = tables
+        self.digest = Digest.build(tables)
+
+    def table(self, name: str) -> Table:
+        return self._tables.get(name, {})
+
+    peek = table
+
+    def is_loaded(self, name: str) -> bool:
+        return True
 
 
 class Indexes:
-    """Films, review locations, critics, publications, id counters, and the caches scored from them."""
+    """Films, publications, id counters, and what the digest and the reviews are scored into."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: Source | None = None) -> None:
+        self._source: Source = source if source is not None else HeldTables({})
         self.films: dict[int, Film] = {}
         # Film identity (docs/architecture.md): a film with a source key is that key; one without
         # is its (folded title, year), which only films without a key hold in film_keys.
@@ -53,21 +95,15 @@ class Indexes:
         self.source_keys: dict[str, int] = {}  # a film's source key -> film
         self.keyed_titles: dict[tuple[str, int | None], list[int]] = {}  # keyed films by (folded title, year)
         self.folded_titles: dict[int, str] = {}
-        self.film_reviews: dict[int, Table] = {}  # film -> its reviews table as indexed
-        self.review_film: dict[int, int] = {}
-        self.critic_films: dict[str, dict[int, int]] = {}  # critic -> film -> reviews
-        self.critic_folds: dict[str, str] = {}
-        self.publication_counts: dict[str, int] = {}
         self.weights: dict[str, float] = {}
         self.publication_ids: dict[str, int] = {}
         self.next_review = 1
         self.next_film = 1
-        self._names: dict[str, str] = {}  # one shared string per critic or publication name
+        self._weighted: list[tuple[str, float]] = []  # publications whose weight is not 1
         self._summaries: dict[int, FilmSummary] = {}
         self._review_lists: dict[int, tuple[Review, ...]] = {}
         self._tallies: dict[str, CriticTally] = {}
         self._orders: dict[FilmSort, list[int]] = {}
-        self._publication_films: tuple[int, dict[str, set[int]]] | None = None  # built when first asked
         # Counts changes: what is built outside the caches above (top critics' films and
         # orders) is checked against it rather than dropped at every place a change lands.
         self.generation = 0
@@ -75,19 +111,75 @@ class Indexes:
         self._top_orders: dict[FilmSort, tuple[int, list[int]]] = {}
 
     @classmethod
-    def build(cls, tables: Mapping[str, Table]) -> "Indexes":
-        """Index a whole database; WrongShape (or a KeyError/TypeError) for a record Critics did not write."""
-        indexes = cls()
-        indexes.load_films(tables.get(FILMS, {}))
-        indexes.load_publications(tables.get(PUBLICATIONS, {}))
-        indexes.load_counters(tables.get(META, {}))
-        for name, table in tables.items():
-            film_id = film_of_table(name)
-            if film_id is not None:
-                indexes.index_film(film_id, table)
-        if indexes.review_film:  # ids only grow, whatever the stored counter says
-            indexes.next_review = max(indexes.next_review, max(indexes.review_film) + 1)
+    def build(cls, source: Source | Mapping[str, Table]) -> "Indexes":
+        """Index a database (its storage, or its tables held in memory); WrongShape (or a
+        KeyError/TypeError) for a record Critics did not write."""
+        if not hasattr(source, "digest"):
+            source = HeldTables(source)  # type: ignore[arg-type]
+        indexes = cls(source)  # type: ignore[arg-type]
+        indexes.load_films(source.table(FILMS))  # type: ignore[union-attr]
+        indexes.load_publications(source.table(PUBLICATIONS))  # type: ignore[union-attr]
+        indexes.load_counters(source.table(META))  # type: ignore[union-attr]
         return indexes
+
+    @property
+    def digest(self) -> Digest:
+        return self._source.digest
+
+    # -- what the digest counts -------------------------------------------------------------
+
+    @property
+    def critic_folds(self) -> dict[str, str]:
+        """Every critic (with reviews) -> their folded name."""
+        return self.digest.critic_folds
+
+    @property
+    def critic_counts(self) -> dict[str, int]:
+        return self.digest.critics
+
+    @property
+    def publication_counts(self) -> dict[str, int]:
+        return self.digest.publications
+
+    @property
+    def review_count(self) -> int:
+        return self.digest.reviews
+
+    def critic_films(self, critic: str) -> Mapping[int, list[int]]:
+        """The films a critic reviewed (its keys), each with a code per review (digest.review_code)."""
+        return self.digest.critic_films(critic)
+
+    def publication_films_of(self, publication: str) -> Mapping[int, list[int]]:
+        """The films a publication reviewed (its keys)."""
+        return self.digest.publication_films(publication)
+
+    def review_total(self, film_id: int) -> int:
+        vector = self.digest.films.get(film_id)
+        return vector[COUNT] if vector else 0
+
+    def table_of(self, film_id: int) -> Table:
+        """A film's reviews table (read from disk when first asked for, then kept)."""
+        return self._source.table(reviews_table(film_id))
+
+    def peek_table(self, film_id: int) -> Table:
+        """A film's reviews table, not kept if it was still on disk (a pass over every film)."""
+        return self._source.peek(reviews_table(film_id))
+
+    def film_tables(self) -> Iterator[tuple[int, Table]]:
+        """Every film that has reviews, with its reviews table (review id as text -> record), for a
+        pass over every review (a taste match's columns). Read only: the tables are the store's."""
+        for film_id in list(self.digest.films):
+            yield film_id, self.peek_table(film_id)
+
+    def film_of_review(self, review_id: int) -> int | None:
+        """The film holding a review: the films whose id span covers it, those read already first."""
+        key = str(review_id)
+        candidates = self.digest.films_holding(review_id)
+        candidates.sort(key=lambda film_id: not self._source.is_loaded(reviews_table(film_id)))
+        for film_id in candidates:
+            if key in self._source.peek(reviews_table(film_id)):
+                return film_id
+        return None
 
     # -- keeping them current ---------------------------------------------------------------
 
@@ -149,56 +241,34 @@ class Indexes:
                 raise WrongShape(f"publication {key} has the wrong shape (a weight is a number from 0 to 100)")
             self.weights[record["name"]] = record["weight"]
             self.publication_ids[record["name"]] = int(key)
+        self._weighted = [(name, weight) for name, weight in self.weights.items() if weight != 1]
         self._summaries.clear()
         self._tallies.clear()
         self._orders.pop(FilmSort.METASCORE, None)
 
     def load_counters(self, table: Table) -> None:
-        """Take the stored id counters; ids only grow, so a counter never moves back."""
+        """Take the stored id counters; ids only grow, so a counter never moves back (nor below
+        the highest id the digest has seen)."""
         counters = table.get("1", {})
         next_review, next_film = counters.get("review", 1), counters.get("film", 1)
         if type(next_review) is not int or type(next_film) is not int:
             raise WrongShape("its id counters are not numbers")
-        self.next_review = max(self.next_review, next_review)
+        self.next_review = max(self.next_review, next_review, self.digest.max_review + 1)
         self.next_film = max(self.next_film, next_film)
 
-    def index_film(self, film_id: int, table: Table | None) -> None:
-        """Bring the indexes for one film's reviews in line with its table (add or replace)."""
+    def index_film(self, film_id: int) -> None:
+        """A film's reviews changed as a whole (an import's new film, a TinyDB write)."""
         self.generation += 1
-        old = self.film_reviews.pop(film_id, None)
-        # This film's Metascore may move, which changes how each of its critics compares.
-        for records in (old, table):
-            if records and self._tallies:
-                for record in records.values():
-                    self._tallies.pop(record.get("critic"), None)
-        if old:
-            self._unindex(film_id, old)
         self._summaries.pop(film_id, None)
         self._review_lists.pop(film_id, None)
-        if old is not None or table:
-            self._orders.pop(FilmSort.METASCORE, None)
-            self._orders.pop(FilmSort.REVIEWS, None)
-        if not table:
-            return
-        self.film_reviews[film_id] = table
-        self.review_film.update(dict.fromkeys(map(int, table), film_id))
-        self._index_reviews(film_id, table)
+        self._orders.pop(FilmSort.METASCORE, None)
+        self._orders.pop(FilmSort.REVIEWS, None)
+        self._tallies.clear()
 
-    def review_changed(
-        self, film_id: int, key: str, old: Record | None, new: Record | None, table: Table | None
-    ) -> None:
-        """One review put (old None: added) or removed (new None); table is the film's reviews
-        now, None when none are left. Costs one review, not the film's size."""
+    def review_changed(self, film_id: int, old: Record | None, new: Record | None) -> None:
+        """One review put (old None: added) or removed (new None), already counted by the
+        digest: drops what it can move. Costs one review, not the film's size."""
         self.generation += 1
-        if old is not None:
-            self._unindex(film_id, {key: old})
-        if new is not None:
-            self._index_reviews(film_id, {key: new})
-            self.review_film[int(key)] = film_id
-        if table:
-            self.film_reviews[film_id] = table
-        else:
-            self.film_reviews.pop(film_id, None)
         self._summaries.pop(film_id, None)
         self._review_lists.pop(film_id, None)
         self._orders.pop(FilmSort.METASCORE, None)
@@ -206,94 +276,13 @@ class Indexes:
         if self._tallies:
             # The film's Metascore may move, which changes how each of its critics compares;
             # past a few hundred reviews, dropping every tally is cheaper than finding them.
-            if table and len(table) > TALLY_DROP_ALL_AFTER:
+            table = self.table_of(film_id)
+            if len(table) > TALLY_DROP_ALL_AFTER:
                 self._tallies.clear()
             else:
-                for record in (old, new, *(table or {}).values()):
+                for record in (old, new, *table.values()):
                     if record is not None:
                         self._tallies.pop(record.get("critic"), None)
-
-    def _unindex(self, film_id: int, old: Table) -> None:
-        for key, record in old.items():
-            self.review_film.pop(int(key), None)
-            critic = record.get("critic")
-            if critic is not None:
-                films = self.critic_films[critic]
-                films[film_id] -= 1
-                if not films[film_id]:
-                    del films[film_id]
-                    if not films:
-                        del self.critic_films[critic]
-                        self.critic_folds.pop(critic, None)
-            publication = record.get("publication")
-            if publication is not None:
-                self.publication_counts[publication] -= 1
-                if not self.publication_counts[publication]:
-                    del self.publication_counts[publication]
-
-    def _index_reviews(self, film_id: int, table: Table) -> None:
-        critic_films = self.critic_films
-        publication_counts = self.publication_counts
-        names = self._names
-        # One visit per review: check its shape, share repeated names (one string object for
-        # all of a critic's reviews) and index it. Critic and publication are handled inline,
-        # not by a shared helper: this is the hottest loop at open (200,000 passes).
-        try:
-            for key, record in table.items():
-                critic = record.get("critic")
-                publication = record.get("publication")
-                score = record.get("score")
-                sentiment = record.get("sentiment")
-                if (
-                    type(record.get("excerpt", "")) is not str
-                    or (score is not None and (type(score) is not int or not 0 <= score <= 100))
-                    or type(record.get("date") or "") is not str
-                    or type(record.get("grade") or "") is not str
-                    or type(record.get("top_critic", False)) is not bool
-                    or type(record.get("source_id") or "") is not str
-                    or not (record.get("excerpt") or record.get("grade") or sentiment)  # says nothing
-                ):
-                    raise WrongShape(f"review {key} of film {film_id} has the wrong shape (or a score outside 0-100)")
-                if sentiment is not None:
-                    shared = _SENTIMENT_VALUES.get(sentiment) if type(sentiment) is str else None
-                    if shared is None:
-                        raise WrongShape(f"review {key} of film {film_id} has a call that is not positive, mixed or negative")
-                    record["sentiment"] = shared  # one string object for all (memory)
-                if critic is not None:
-                    same = names.get(critic)
-                    if same is None:
-                        if type(critic) is not str:
-                            raise WrongShape(f"review {key} of film {film_id} has a 'critic' that is not text")
-                        names[critic] = critic
-                        critic_films[critic] = films = {}
-                        self.critic_folds[critic] = fold(critic)
-                    else:
-                        record["critic"] = critic = same
-                        films = critic_films.get(critic)
-                        if films is None:
-                            critic_films[critic] = films = {}
-                            self.critic_folds[critic] = fold(critic)
-                    films[film_id] = films.get(film_id, 0) + 1
-                if publication is not None:
-                    same = names.get(publication)
-                    if same is None:
-                        if type(publication) is not str:
-                            raise WrongShape(f"review {key} of film {film_id} has a 'publication' that is not text")
-                        names[publication] = publication
-                    else:
-                        record["publication"] = publication = same
-                    publication_counts[publication] = publication_counts.get(publication, 0) + 1
-        except TypeError:  # an unhashable name (a list, say) from a hand-edited file
-            for key, record in table.items():
-                for field in ("critic", "publication"):
-                    if type(record.get(field) or "") is not str:
-                        raise WrongShape(f"review {key} of film {film_id} has a {field!r} that is not text") from None
-            raise
-
-    def film_tables(self) -> Iterator[tuple[int, Table]]:
-        """Every film that has reviews, with its reviews table (review id as text -> record), for a
-        pass over every review (a taste match's columns). Read only: the tables are the store's."""
-        return iter(list(self.film_reviews.items()))
 
     # -- derived, cached until a change can move them -----------------------------------------
 
@@ -302,25 +291,40 @@ class Indexes:
             return 1.0
         return self.weights.get(publication, 1.0)
 
+    def _groups(self, film_id: int, vector: list[int], top: bool) -> list[tuple[float, int, int]]:
+        """The film's scores grouped by weight: the weighted publications' own, the rest at 1."""
+        total, count = (vector[TOP_SCORE_SUM], vector[TOP_SCORED]) if top else (vector[SCORE_SUM], vector[SCORED])
+        groups = []
+        for name, weight in self._weighted:
+            sums = self.digest.publication_films(name).get(film_id)
+            if sums is not None:
+                part = (sums[P_TOP_SUM], sums[P_TOP_SCORED]) if top else (sums[P_SUM], sums[P_SCORED])
+                groups.append((weight, *part))
+                total -= part[0]
+                count -= part[1]
+        groups.append((1, total, count))
+        return groups
+
     def summary(self, film_id: int) -> FilmSummary:
-        """The film's summary (the film must exist)."""
+        """The film's summary (the film must exist), from the digest: no review is read."""
         cached = self._summaries.get(film_id)
         if cached is None:
-            records = self.film_reviews.get(film_id, {}).values()
-            cached = scoring.summarize_scores(
-                self.films[film_id],
-                [(r.get("score"), r.get("publication"), r.get("sentiment"), r.get("top_critic", False)) for r in records],
-                self.weight_of,
-            )
+            vector = self.digest.films.get(film_id)
+            if vector is None:
+                cached = film_summary(self.films[film_id], None, [], [])
+            else:
+                cached = film_summary(
+                    self.films[film_id], vector, self._groups(film_id, vector, False), self._groups(film_id, vector, True)
+                )
             self._summaries[film_id] = cached
         return cached
 
     def reviews(self, film_id: int, *, keep: bool = True) -> tuple[Review, ...]:
         """The film's reviews in id (page) order; kept for the next call unless keep is False
-        (an export reads every film once: keeping them all would double its memory)."""
+        (an export reads every film once: keeping them all would hold the whole database)."""
         reviews = self._review_lists.get(film_id)
         if reviews is None:
-            table = self.film_reviews.get(film_id, {})
+            table = self.table_of(film_id) if keep else self.peek_table(film_id)
             reviews = tuple(review_from_record(int(key), film_id, table[key]) for key in sorted(table, key=int))
             if keep:
                 self._review_lists[film_id] = reviews
@@ -338,49 +342,64 @@ class Indexes:
         elif sort is FilmSort.YEAR:
             key = lambda i: (-(films[i].year or 0), titles[i], i)
         elif sort is FilmSort.REVIEWS:
-            key = lambda i: (-len(self.film_reviews.get(i, ())), titles[i], i)
+            key = lambda i: (-self.review_total(i), titles[i], i)
         else:
-            def key(i: int) -> Any:
-                metascore = self.summary(i).metascore
-                return (metascore is None, -(metascore or 0), titles[i], i)
+            metascores = self.metascores(top=False)
+            key = lambda i: (metascores[i] is None, -(metascores[i] or 0), titles[i], i)
         order = sorted(films, key=key)
         self._orders[sort] = order
         return order
 
-    def publication_films(self) -> dict[str, set[int]]:
-        """Each publication's films. Built on the first publication filter rather than at open (one
-        more dict per review would slow every open for a filter few use), again after a change."""
-        if self._publication_films is None or self._publication_films[0] != self.generation:
-            built: dict[str, set[int]] = {}
-            for film_id, table in self.film_reviews.items():
-                for record in table.values():
-                    publication = record.get("publication")
-                    if publication is not None:
-                        films = built.get(publication)
-                        if films is None:
-                            built[publication] = films = set()
-                        films.add(film_id)
-            self._publication_films = (self.generation, built)
-        return self._publication_films[1]
+    def metascores(self, *, top: bool) -> dict[int, int | None]:
+        """Every film's Metascore (top: its top critics'), from the digest in one pass: the same
+        numbers as summary(), without building a summary per film (an order needs only these)."""
+        vectors = self.digest.films
+        weighted = [(weight, self.digest.publication_films(name)) for name, weight in self._weighted]
+        total_at, count_at, sum_at, scored_at = (
+            (TOP_SCORE_SUM, TOP_SCORED, P_TOP_SUM, P_TOP_SCORED) if top else (SCORE_SUM, SCORED, P_SUM, P_SCORED)
+        )
+        least = scoring.MIN_SCORED_FOR_METASCORE
+        found: dict[int, int | None] = {}
+        for film_id in self.films:
+            vector = vectors.get(film_id)
+            if vector is None:
+                found[film_id] = None
+                continue
+            total, count = vector[total_at], vector[count_at]
+            groups = []
+            for weight, posting in weighted:
+                sums = posting.get(film_id)
+                if sums is not None and sums[scored_at]:
+                    groups.append((weight, sums[sum_at], sums[scored_at]))
+                    total -= sums[sum_at]
+                    count -= sums[scored_at]
+            if groups:
+                groups.append((1, total, count))
+                found[film_id] = scoring.metascore_of_sums(groups)
+            else:  # every score at weight 1: metascore_of_sums' arithmetic, inline
+                found[film_id] = None if count < least else (2 * total + count) // (2 * count)
+        return found
 
     def top_films(self) -> set[int]:
-        """The films a top critic reviewed (t: top critics only), built when asked."""
+        """The films a top critic reviewed (t: top critics only)."""
         if self._top_films is None or self._top_films[0] != self.generation:
-            films = {
-                film_id for film_id, table in self.film_reviews.items()
-                if any(record.get("top_critic") for record in table.values())
-            }
+            films = {film_id for film_id, vector in self.digest.films.items() if vector[TOP]}
             self._top_films = (self.generation, films)
         return self._top_films[1]
 
     def top_summary(self, film_id: int) -> FilmSummary:
-        """What the film's top critics' reviews add up to on their own (the film must exist)."""
-        records = [r for r in self.film_reviews.get(film_id, {}).values() if r.get("top_critic")]
+        """What the film's top critics' reviews add up to on their own (the film must exist):
+        read from its reviews (a film on screen)."""
+        records = [r for r in self.table_of(film_id).values() if r.get("top_critic")]
         return scoring.summarize_scores(
             self.films[film_id],
             [(r.get("score"), r.get("publication"), r.get("sentiment"), True) for r in records],
             self.weight_of,
         )
+
+    def top_metascore(self, film_id: int) -> int | None:
+        """The film's top critics' Metascore, from the digest."""
+        return self.summary(film_id).top_critics.metascore
 
     def top_order(self, sort: FilmSort) -> list[int]:
         """The films in this order by their top critics' summaries (Metascore, reviews)."""
@@ -389,10 +408,11 @@ class Indexes:
             return cached[1]
         titles = self.folded_titles
         if sort is FilmSort.METASCORE:
-            scores = {i: self.top_summary(i).metascore for i in self.films}
+            scores = self.metascores(top=True)
             key: Callable[[int], Any] = lambda i: (scores[i] is None, -(scores[i] or 0), titles[i], i)
         elif sort is FilmSort.REVIEWS:
-            counts = {i: self.top_summary(i).reviews for i in self.films}
+            films = self.digest.films
+            counts = {i: films[i][TOP] if i in films else 0 for i in self.films}
             key = lambda i: (-counts[i], titles[i], i)
         else:
             return self.order(sort)
@@ -402,30 +422,25 @@ class Indexes:
 
     def tallies(self, critics: list[str]) -> list[CriticTally]:
         """How each critic scores against each film's Metascore."""
-        missing = {name for name in critics if name not in self._tallies}
-        if len(missing) > TALLY_SWEEP_AFTER:
-            pairs: dict[str, list[tuple[int | None, int | None]]] = {name: [] for name in missing}
-            for film_id, table in self.film_reviews.items():
-                metascore = None
-                for record in table.values():
-                    found = pairs.get(record.get("critic"))
-                    if found is not None:
-                        if metascore is None:
-                            metascore = self.summary(film_id).metascore
-                        found.append((record.get("score"), metascore))
-            for name, found in pairs.items():
-                self._tallies[name] = tally_reviews(found)
         return [self._tally(name) for name in critics]
 
     def _tally(self, critic: str) -> CriticTally:
         tally = self._tallies.get(critic)
         if tally is None:
             pairs = []
-            for film_id in self.critic_films.get(critic, {}):
+            for film_id, codes in self.critic_films(critic).items():
                 metascore = self.summary(film_id).metascore
-                for record in self.film_reviews[film_id].values():
-                    if record.get("critic") == critic:
-                        pairs.append((record.get("score"), metascore))
+                pairs.extend((code_score(code), metascore) for code in codes)
             tally = tally_reviews(pairs)
             self._tallies[critic] = tally
         return tally
+
+    def top_tally(self, critic: str) -> CriticTally:
+        """The critic's reviews as a top critic against each film's top critics' Metascore."""
+        pairs = []
+        for film_id, codes in self.critic_films(critic).items():
+            top = [code for code in codes if code & TOP_CODE]
+            if top:
+                metascore = self.top_metascore(film_id)
+                pairs.extend((code_score(code), metascore) for code in top)
+        return tally_reviews(pairs)

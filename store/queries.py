@@ -14,7 +14,7 @@ from store.finding import FIND_STEP, FindProgress, holds, words_of
 from store.indexes import Indexes
 from store.names import close_matches
 from store.records import review_from_record, validate_draft
-from store.scoring import CriticTally, profile_from_tallies, tally_reviews
+from store.scoring import profile_from_tallies
 from store.text import clean_line, fold
 from store.views import FilmList, FilmSort, ReviewSort, sort_reviews
 
@@ -30,7 +30,7 @@ class Queries:
 
     @property
     def review_count(self) -> int:
-        return len(self._index.review_film)
+        return self._index.review_count
 
     def film(self, film_id: int) -> Film:
         try:
@@ -66,24 +66,23 @@ class Queries:
         if critic and critic.strip():
             critics = self.matching_critics(critic, exact=critic_exact)
             if len(critics) == 1:
-                wanted = index.critic_films[critics[0]]  # its keys are the films: no copy needed
+                wanted = index.critic_films(critics[0])  # type: ignore[assignment]  # its keys are the films: no copy needed
             else:
                 wanted = set()
                 for name in critics:
-                    wanted.update(index.critic_films[name])
+                    wanted.update(index.critic_films(name))
         if publication and publication.strip():
             publications = self.matching_publications(publication)
             by_publication: set[int] = set()
-            films_of = index.publication_films()
             for name in publications:
-                by_publication.update(films_of.get(name, ()))
+                by_publication.update(index.publication_films_of(name))
             if wanted is not None and critics is not None:
                 pairs = set(critics), set(publications)
                 wanted = {
                     film_id for film_id in by_publication.intersection(wanted)
                     if any(
                         r.get("critic") in pairs[0] and r.get("publication") in pairs[1]
-                        for r in index.film_reviews[film_id].values()
+                        for r in index.peek_table(film_id).values()
                     )
                 }
             else:
@@ -142,10 +141,11 @@ class Queries:
         looked_at = since = 0
         found: list[Review] = []
         for film_id in order:
-            table = index.film_reviews.get(film_id)
-            if not table:
+            if not index.review_total(film_id):
                 continue
-            records = list(table.items())  # a copy: a write between steps must not move this one
+            # A copy (a write between steps must not move this one); a film not read yet is read
+            # and not kept, so a search over every film holds one film at a time.
+            records = list(index.peek_table(film_id).items())
             matches = [
                 review_from_record(int(key), film_id, record)
                 for key, record in records
@@ -161,19 +161,22 @@ class Queries:
         yield FindProgress(tuple(found), total, total)
 
     def review(self, review_id: int) -> Review:
-        film_id = self._index.review_film.get(review_id)
+        film_id = self._index.film_of_review(review_id)
         if film_id is None:
             raise StoreError(f"no review with id {review_id}")
-        return review_from_record(review_id, film_id, self._index.film_reviews[film_id][str(review_id)])
+        return review_from_record(review_id, film_id, self._index.table_of(film_id)[str(review_id)])
+
+    def has_review(self, review_id: int) -> bool:
+        return self._index.film_of_review(review_id) is not None
 
     def critics(self) -> list[str]:
         """Every critic's name, for completion (uncredited reviews have none)."""
         folds = self._index.critic_folds
-        return sorted(self._index.critic_films, key=lambda name: (folds[name], name))
+        return sorted(folds, key=lambda name: (folds[name], name))
 
     def prolific_critics(self, limit: int) -> list[tuple[str, int]]:
         """The critics with the most reviews, with their counts, most first (then by name)."""
-        counts = ((name, sum(films.values())) for name, films in self._index.critic_films.items())
+        counts = self._index.critic_counts.items()
         return heapq.nsmallest(limit, counts, key=lambda pair: (-pair[1], self._index.critic_folds[pair[0]], pair[0]))
 
     def matching_critics(self, query: str, *, exact: bool = False) -> list[str]:
@@ -211,18 +214,8 @@ class Queries:
         if exact:
             names = exact
         if top_only:
-            return profile_from_tallies(sorted(names, key=fold), [self._top_tally(name) for name in names])
+            return profile_from_tallies(sorted(names, key=fold), [self._index.top_tally(name) for name in names])
         return profile_from_tallies(sorted(names, key=fold), self._index.tallies(names))
-
-    def _top_tally(self, critic: str) -> CriticTally:
-        index = self._index
-        pairs = []
-        for film_id in index.critic_films.get(critic, {}):
-            records = [r for r in index.film_reviews[film_id].values() if r.get("critic") == critic and r.get("top_critic")]
-            if records:
-                metascore = index.top_summary(film_id).metascore
-                pairs.extend((record.get("score"), metascore) for record in records)
-        return tally_reviews(pairs)
 
     def find_films(self, title: str, year: int | None = None) -> list[Film]:
         """Films whose title is title (ignoring case and accents), narrowed by year if given.

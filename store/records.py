@@ -320,3 +320,50 @@ def valid_publication(name: str, weight: object) -> Publication:
     if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
         raise ValidationError({"weight": f"a weight is a number from 0 to {MAX_WEIGHT:g}"})
     return Publication(named.name, value)
+
+
+def check_reviews(film_id: int, table: dict[str, Record], names: dict[str, str] | None = None) -> None:
+    """Refuse (WrongShape) a reviews table holding a record Critics did not write: every value is
+    checked, not only shapes (a score outside 0-100, a call that is not one). names, if given,
+    shares one string object per critic or publication name (memory), and sentiments are shared."""
+    shared = names if names is not None else {}
+    try:
+        for key, record in table.items():
+            if type(record) is not dict:
+                raise WrongShape(f"review {key} of film {film_id} is not a record")
+            score = record.get("score")
+            sentiment = record.get("sentiment")
+            if (
+                type(record.get("excerpt", "")) is not str
+                or (score is not None and (type(score) is not int or not 0 <= score <= 100))
+                or type(record.get("date") or "") is not str
+                or type(record.get("grade") or "") is not str
+                or type(record.get("top_critic", False)) is not bool
+                or type(record.get("source_id") or "") is not str
+                or not (record.get("excerpt") or record.get("grade") or sentiment)  # says nothing
+            ):
+                raise WrongShape(f"review {key} of film {film_id} has the wrong shape (or a score outside 0-100)")
+            if sentiment is not None:
+                one = _SENTIMENT_VALUES.get(sentiment) if type(sentiment) is str else None
+                if one is None:
+                    raise WrongShape(f"review {key} of film {film_id} has a call that is not positive, mixed or negative")
+                record["sentiment"] = one  # one string object for all (memory)
+            for field in ("critic", "publication"):
+                name = record.get(field)
+                if name is not None:
+                    same = shared.get(name)
+                    if same is None:
+                        if type(name) is not str:
+                            raise WrongShape(f"review {key} of film {film_id} has a {field!r} that is not text")
+                        shared[name] = name
+                    elif same is not name:
+                        record[field] = same
+    except TypeError:  # an unhashable name (a list, say) from a hand-edited file
+        for key, record in table.items():
+            for field in ("critic", "publication"):
+                if type(record.get(field) or "") is not str:
+                    raise WrongShape(f"review {key} of film {film_id} has a {field!r} that is not text") from None
+        raise
+
+
+_SENTIMENT_VALUES = {value: value for value in SENTIMENTS}

@@ -113,7 +113,7 @@ class Repository(Queries):
     def _rebuild(self) -> None:
         storage = self._storage
         try:
-            self._index = Indexes.build({name: storage.table(name) for name in storage.table_names()})
+            self._index = Indexes.build(storage)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             # Valid JSON of the wrong shape (edited by hand or by another program): refuse it
             # in one line rather than fail later in a traceback.
@@ -143,17 +143,12 @@ class Repository(Queries):
             film_id = film_of_table(change.table)
             if film_id is None:
                 whole.add(change.table)  # films, publications, meta: small tables, read whole
-            elif film_id in fresh or (change.old is None and film_id not in index.film_reviews):
-                fresh.add(film_id)  # a film that had no reviews (an import's new film): its whole table at the end
             elif change.key is None:
-                # A TinyDB write replaced a film's whole reviews table (never the repository's
-                # own writes): rare, so everything is read again rather than diffed.
-                self._rebuild()
-                return
+                fresh.add(film_id)  # a whole table (an import's new film): once, at the end
             else:
-                index.review_changed(film_id, change.key, change.old, change.new, storage.table(change.table) or None)
+                index.review_changed(film_id, change.old, change.new)
         for film_id in fresh:
-            index.index_film(film_id, storage.table(reviews_table(film_id)) or None)
+            index.index_film(film_id)
         if FILMS in whole:
             index.load_films(storage.table(FILMS))
         if PUBLICATIONS in whole:
@@ -220,7 +215,7 @@ class Repository(Queries):
         record = valid_record(review.as_draft())
         with self._writing():
             self.film(review.film_id)
-            if review.id in self._index.review_film:
+            if self.has_review(review.id):
                 raise StoreError(f"review {review.id} already exists")
             self._storage.put(reviews_table(review.film_id), review.id, record)
         return self.review(review.id)
@@ -295,7 +290,7 @@ class Repository(Queries):
             if film.id in index.films:
                 raise StoreError(f"film {film.id} already exists")
             self._refuse_taken_identity(title, restored.year, restored.key)
-            taken = [review_id for review_id in records if review_id in index.review_film]
+            taken = [review_id for review_id in records if self.has_review(review_id)]
             if taken:
                 raise StoreError(f"review {taken[0]} already exists")
             self._storage.put(FILMS, film.id, film_to_record(restored))

@@ -57,8 +57,11 @@ def verdict_for(metascore: int | None) -> Verdict | None:
     if metascore is None:
         return None
     _check_score(metascore)
-    # Verdict lists its bands from the highest floor down.
-    return next(verdict for verdict in Verdict if metascore >= verdict.floor)
+    return _VERDICTS[metascore]
+
+
+# Verdict lists its bands from the highest floor down; looked up by score (every film listed asks).
+_VERDICTS = tuple(next(verdict for verdict in Verdict if score >= verdict.floor) for score in range(101))
 
 
 def _exact_weight(weight: float | int | Fraction) -> Fraction:
@@ -84,8 +87,14 @@ def metascore(scored: Iterable[tuple[int, float]]) -> int | None:
         else:
             entry[0] += score
             entry[1] += 1
+    return metascore_of_sums((weight, score_sum, count) for weight, (score_sum, count) in by_weight.items())
+
+
+def metascore_of_sums(groups: Iterable[tuple[float | int | Fraction, int, int]]) -> int | None:
+    """metascore() from (weight, sum of scores, number of scores) groups: the same number, for a
+    caller that keeps sums rather than reviews (store/digest.py). Groups may repeat a weight."""
     # Integer arithmetic over a common denominator of the weights: exact, and quick.
-    ratios = [(_weight_ratio(weight), score_sum, count) for weight, (score_sum, count) in by_weight.items()]
+    ratios = [(_weight_ratio(weight), score_sum, count) for weight, score_sum, count in groups if count]
     common = math.lcm(*(denominator for (_, denominator), _, _ in ratios)) if ratios else 1
     total = weights = counted = 0
     for (numerator, denominator), score_sum, count in ratios:

@@ -37,9 +37,10 @@ import fcntl
 import os
 import re
 import threading
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Mapping
+from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 import orjson
 from tinydb.storages import Storage
@@ -51,12 +52,15 @@ from tinydb.storages import Storage
 TINYDB_VERSION = "4.9.0"
 
 from store.changes import Change, Changes, Record, Reloaded, Tables, apply_op, op_of, undo_change
-from store.durable import decode_line, describe, encode_line, unreadable, write_atomically
+from store.digest import RULES as DIGEST_RULES, Digest, is_review_table
+from store.durable import Piece, SnapshotFile, decode_line, describe, encode_line, unreadable, write_atomically
 from store.errors import StoreError
+from store.records import WrongShape, film_of_table
 
 # 1: a journal line holds whole tables. 2: record-level journal lines with the database's id
-# and a sequence number; the snapshot names the database.
-SCHEMA_VERSION = 2
+# and a sequence number; the snapshot names the database. 3: the snapshot ends with an index
+# (where each table is, and the digest: store/digest.py), so opening reads no review.
+SCHEMA_VERSION = 3
 # Automatic compaction: once the journal is past a quarter of the snapshot (and past 1 MiB,
 # so a small database does not compact at every few writes). Opening replays the journal, so
 # this bounds how much an open reads beyond the snapshot.
@@ -69,6 +73,19 @@ SNAPSHOT_FORMAT = "critics"
 JOURNAL_FORMAT = "critics-journal"
 
 _EMPTY: dict[str, Record] = {}
+TRAILER_BYTES = 256  # the last line of an indexed snapshot, where its index is, fits in these
+
+
+class Unloaded:
+    """A table still on disk: read (and checked) when first asked for."""
+
+    __slots__ = ("piece", "count")
+
+    def __init__(self, piece: Piece, count: int) -> None:
+        self.piece, self.count = piece, count
+
+    def __len__(self) -> int:
+        return self.count
 
 
 class _HandedOut(dict):
@@ -108,7 +125,10 @@ class JournaledStorage(Storage):
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_path = self.path.with_name(self.path.name + ".bak")
         self.warnings: list[str] = []
-        self._tables: Tables = {}
+        self._tables: Tables = {}  # a table not read yet is Unloaded
+        self.digest = Digest()
+        self._snapshot_file: SnapshotFile | None = None
+        self._rewrite_on_write = False  # a digest built under other rules: the next write persists it
         self._generation = 0
         self._snapshot_id: tuple[int, ...] | None = None
         self._journal_id: tuple[int, ...] | None = None
@@ -141,6 +161,7 @@ class JournaledStorage(Storage):
         write does so first). A new outer dict each time, remembering the tables it held:
         TinyDB puts the table it writes into it before calling write(), which tells the
         changed tables by identity."""
+        self._load_all()
         return _HandedOut(self._tables)
 
     def write(self, data: Tables) -> None:
@@ -175,6 +196,9 @@ class JournaledStorage(Storage):
             raise
 
     def close(self) -> None:
+        if self._snapshot_file is not None:
+            self._snapshot_file.close()
+            self._snapshot_file = None
         for fd in (self._journal_fd, self._lock_fd):
             if fd is not None:
                 os.close(fd)
@@ -199,12 +223,58 @@ class JournaledStorage(Storage):
                 self._tables.pop(name, None)
                 new = None
             self._log(Change(name, None, old, new))
+        if any(is_review_table(name) for name in names):
+            # TinyDB changed those documents in place: what they held before is gone, so the
+            # digest is counted again (a script's write; the repository never writes this way).
+            self._build_digest()
 
     # -- the repository's interface (inside transaction()) ----------------------------------
 
     def table(self, name: str) -> Mapping[str, Record]:
-        """One table as held now (empty if it does not exist); never change it in place."""
-        return self._tables.get(name, _EMPTY)
+        """One table as held now (empty if it does not exist), read from the snapshot and
+        checked when first asked for (StoreError naming the film if it is damaged); never
+        change it in place."""
+        table = self._tables.get(name, _EMPTY)
+        if type(table) is Unloaded:
+            table = self._tables[name] = self._read_table(name, table)
+        return table
+
+    def peek(self, name: str) -> Mapping[str, Record]:
+        """Like table(), but a table still on disk is read without being kept (an export or a
+        search reads every film once: keeping them all would hold the whole database)."""
+        table = self._tables.get(name, _EMPTY)
+        if type(table) is Unloaded:
+            return self._read_table(name, table)
+        return table
+
+    def is_loaded(self, name: str) -> bool:
+        return type(self._tables.get(name)) is not Unloaded
+
+    def _read_table(self, name: str, unloaded: Unloaded) -> dict[str, Record]:
+        try:
+            found, table = orjson.loads(unloaded.piece.read())
+            if found != name or type(table) is not dict or len(table) != unloaded.count:
+                raise ValueError("it is not the table the index says")
+            film_id = film_of_table(name)
+            if film_id is not None:
+                self.digest.check(film_id, table)
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise StoreError(f"{self.path} is damaged: {self._table_label(name)} cannot be read ({exc}); "
+                             f"the rest can be (`critics check` says what is damaged)") from None
+        return table
+
+    def _table_label(self, name: str) -> str:
+        film_id = film_of_table(name)
+        if film_id is None:
+            return f"the table {name!r}"
+        film = self._tables.get("films", {}).get(str(film_id)) if self.is_loaded("films") else None
+        title = film.get("title") if isinstance(film, dict) else None
+        return f"the reviews of film {film_id}" + (f" ({title})" if isinstance(title, str) else "")
+
+    def _load_all(self) -> None:
+        for name, table in list(self._tables.items()):
+            if type(table) is Unloaded:
+                self._tables[name] = self._read_table(name, table)
 
     def table_names(self) -> list[str]:
         return list(self._tables)
@@ -215,20 +285,24 @@ class JournaledStorage(Storage):
 
     def put(self, name: str, doc_id: int, record: Record) -> None:
         """Insert or replace one record."""
-        table = self._tables.get(name)
+        table = self.table(name) if name in self._tables else None
         if table is None:
             table = self._tables[name] = {}
         key = str(doc_id)
-        self._log(Change(name, key, table.get(key), record))
-        table[key] = record
+        change = Change(name, key, table.get(key), record)
+        self._log(change)
+        table[key] = record  # type: ignore[index]
+        self.digest.changed(name, key, change.old, record)
 
     def remove(self, name: str, doc_id: int) -> None:
-        table = self._tables[name]
+        table = self.table(name)
         key = str(doc_id)
-        self._log(Change(name, key, table[key], None))
-        del table[key]
+        old = table[key]
+        self._log(Change(name, key, old, None))
+        del table[key]  # type: ignore[attr-defined]
         if not table:
             del self._tables[name]  # the repository keeps no empty table (nor does the snapshot)
+        self.digest.changed(name, key, old, None)
 
     def insert_many(self, name: str, records: Mapping[int, Record]) -> None:
         """Insert or replace many records of one table (put's changes, logged in one step). A
@@ -236,16 +310,19 @@ class JournaledStorage(Storage):
         (a large import's films: a million changes fewer in memory)."""
         if self._pending is None:
             raise StoreError("internal error: a write outside a transaction was refused")
-        table = self._tables.get(name)
+        table = self.table(name) if name in self._tables else None
         if table is None:
             if records:
                 table = self._tables[name] = {str(doc_id): record for doc_id, record in records.items()}
                 self._pending.append(Change(name, None, None, table))
+                self.digest.changed(name, None, None, table)
             return
         get = table.get
         changes = [Change(name, str(doc_id), get(str(doc_id)), record) for doc_id, record in records.items()]
         self._pending.extend(changes)
-        table.update((change.key, change.new) for change in changes)
+        table.update((change.key, change.new) for change in changes)  # type: ignore[attr-defined]
+        for change in changes:
+            self.digest.changed(name, change.key, change.old, change.new)
 
     def _log(self, change: Change) -> None:
         if self._pending is None:
@@ -262,7 +339,7 @@ class JournaledStorage(Storage):
             raise StoreError("internal error: transactions do not nest")
         with self._locked(for_write=True):
             caught = self._catch_up_or_repair()
-            if self._schema < SCHEMA_VERSION and self._snapshot_id is not None:
+            if (self._schema < SCHEMA_VERSION or self._rewrite_on_write) and self._snapshot_id is not None:
                 self._migrate()
             self._pending = Changes()
             self._reload_on_rollback = False
@@ -285,9 +362,10 @@ class JournaledStorage(Storage):
             self._reread()
             return
         # Records are never changed in place, so undoing each change, newest first, restores
-        # every table (the same dict objects) exactly.
+        # every table (the same dict objects) exactly, and the digest with them.
         for change in reversed(self._pending or ()):
             undo_change(self._tables, change)
+            self.digest.changed(change.table, change.key, change.new, change.old)
 
     def _migrate(self) -> None:
         """The first write to a database of an older schema: a snapshot in this schema first
@@ -338,6 +416,7 @@ class JournaledStorage(Storage):
             self._catch_up()
             self._tables.clear()
             self._tables.update(tables)
+            self._build_digest()
             self._write_snapshot(self._generation + 1)
 
     # -- locking ----------------------------------------------------------------------------
@@ -410,13 +489,18 @@ class JournaledStorage(Storage):
         self._journal_offset = 0
         self._stale_journal = False
         self._torn_tail = 0
+        self.digest = Digest()
+        self._rewrite_on_write = False
         if self._journal_fd is not None:
             os.close(self._journal_fd)
             self._journal_fd = None
+        if self._snapshot_file is not None:
+            self._snapshot_file.close()  # tables not read yet hold it: they are dropped with it
+            self._snapshot_file = None
         try:
             with open(self.path, "rb") as handle:
                 st = os.fstat(handle.fileno())
-                tables, generation, self._schema, self._db_id = self._parse_snapshot(handle)
+                tables, generation, self._schema, self._db_id = self._parse_snapshot(handle, st.st_size)
         except FileNotFoundError:
             if self.journal_path.exists():
                 raise StoreError(
@@ -429,11 +513,24 @@ class JournaledStorage(Storage):
         self._tables.update(tables)
         self._generation = generation
         self._snapshot_id = self._snapshot_file_id(st)
+        if self._schema < 3 or self._rewrite_on_write:
+            self._build_digest()
         self._read_journal(initial=True)
 
-    def _parse_snapshot(self, handle: BinaryIO) -> tuple[Tables, int, int, str | None]:
+    def _build_digest(self) -> None:
+        """Count the digest from every review (a database without one, or one built under other
+        rules): reads every table, checking each record."""
+        self._load_all()
+        try:
+            self.digest = Digest.build(self._tables)
+        except (WrongShape, KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = str(exc) if isinstance(exc, WrongShape) else f"a record has the wrong shape: {type(exc).__name__} {exc}"
+            raise StoreError(f"{self.path} is damaged ({detail}); it was left untouched") from None
+
+    def _parse_snapshot(self, handle: BinaryIO, size: int) -> tuple[Tables, int, int, str | None]:
         """Header line, then one line per table: parsed a line at a time, so memory never
-        holds the whole file and its objects at once."""
+        holds the whole file and its objects at once. An indexed snapshot (schema 3) is read
+        by its index instead: its small tables now, each film's reviews when first asked for."""
         where = str(self.path)
         first = handle.readline()
         if not first.strip():
@@ -462,6 +559,8 @@ class JournaledStorage(Storage):
             raise StoreError(f"{where} is damaged (generation or table count missing); it was left untouched")
         if (schema >= 2) != isinstance(db_id, str):
             raise StoreError(f"{where} is damaged (its database id is missing or wrong); it was left untouched")
+        if schema >= 3:
+            return self._parse_indexed(handle, size, count), generation, schema, db_id
         tables: Tables = {}
         for number, line in enumerate(handle, 2):
             try:
@@ -478,6 +577,40 @@ class JournaledStorage(Storage):
                 f"{where} is truncated or damaged ({len(tables)} of {count} tables); it was left untouched"
             )
         return tables, generation, schema, db_id
+
+    def _parse_indexed(self, handle: BinaryIO, size: int, count: int) -> Tables:
+        """The index (located by the last line), then the tables that are not a film's reviews;
+        those stay on disk (Unloaded) until asked for, and the digest comes from the index."""
+        where = str(self.path)
+        file = SnapshotFile(self.path, os.dup(handle.fileno()))
+        try:
+            tail = file.read(max(0, size - TRAILER_BYTES), min(size, TRAILER_BYTES))
+            try:
+                if not tail.endswith(b"\n"):
+                    raise ValueError
+                offset, length, crc = orjson.loads(tail[:-1].rsplit(b"\n", 1)[-1])["index"]
+            except (ValueError, TypeError, KeyError):
+                raise StoreError(f"{where} is truncated or damaged (no index at its end); it was left untouched") from None
+            index = orjson.loads(Piece(file, offset, length, crc).read())
+            placed = index["tables"]
+            if len(placed) != count:
+                raise ValueError(f"{len(placed)} of {count} tables")
+            tables: Tables = {}
+            for name, (at, length, records, crc) in placed.items():
+                unloaded = Unloaded(Piece(file, at, length, crc), records)
+                tables[name] = unloaded if is_review_table(name) else self._read_table(name, unloaded)  # type: ignore[assignment]
+            if index["digest"].get("rules") == DIGEST_RULES:
+                self.digest = Digest.load(index["digest"], file)
+            else:
+                self._rewrite_on_write = True  # built again by _load, persisted by the next write
+        except StoreError:
+            file.close()
+            raise
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            file.close()
+            raise StoreError(f"{where} is damaged (its index: {exc}); it was left untouched") from None
+        self._snapshot_file = file
+        return tables
 
     def _read_journal(self, *, initial: bool) -> Changes:
         """Apply journal lines past the offset read so far; the changes they made."""
@@ -577,10 +710,19 @@ class JournaledStorage(Storage):
         done = Changes()
         try:
             for op in ops:
-                done.append(apply_op(self._tables, op))
-        except ValueError:
+                if isinstance(op, list) and len(op) > 1 and type(self._tables.get(op[1])) is Unloaded:
+                    self.table(op[1])  # read before it changes
+                change = apply_op(self._tables, op)
+                try:
+                    self.digest.changed(change.table, change.key, change.old, change.new)  # checks the record first
+                except BaseException:
+                    undo_change(self._tables, change)
+                    raise
+                done.append(change)
+        except (ValueError, TypeError, KeyError, AttributeError):
             for change in reversed(done):
                 undo_change(self._tables, change)
+                self.digest.changed(change.table, change.key, change.new, change.old)
             self._refuse_journal(offset, "an entry that does not apply")
         self._sequence += 1
         changes.extend(done)
@@ -725,17 +867,46 @@ class JournaledStorage(Storage):
             # What this snapshot holds: the previous one and its journal up to here. A process
             # that had read exactly that far takes the new snapshot without reading it.
             header["folded"] = {"generation": self._generation, "offset": self._journal_offset}
-        # Written a table at a time: memory holds one table's JSON, never the whole snapshot twice.
-        body = (orjson.dumps(item) + b"\n" for item in (header, *([name, table] for name, table in content.items())))
+        placed: dict[tuple[str, str], tuple[int, int, int]] = {}
+        digest = self.digest if tables is None else Digest.build(content)
         try:
             self._remove_leftovers()
-            if self._snapshot_id is not None and self.path.exists():
-                self._keep_backup()
-            write_atomically(self.path, body)
+            backup = self._keep_backup if self._snapshot_id is not None and self.path.exists() else None
+            write_atomically(self.path, self._snapshot_chunks(header, content, digest, placed), backup)
             self._took_snapshot(generation, db_id)
+            if tables is None:
+                self._placed(placed)
             self._new_journal()
         except OSError as exc:
             raise StoreError(f"could not save to {self.path}: {describe(exc)}; the previous state was kept") from None
+
+    def _snapshot_chunks(
+        self, header: dict[str, Any], tables: Tables, digest: Digest, placed: dict[tuple[str, str], tuple[int, int, int]]
+    ) -> Iterator[bytes]:
+        def copied(piece: Piece, kind: str, name: str) -> bytes:
+            label = self._table_label(name) if kind == "table" else f"the index of the {kind} {name!r}"
+            return self._copied(piece, label)
+
+        return snapshot_chunks(header, tables, digest, placed, copied)
+
+    def _copied(self, piece: Piece, label: str) -> bytes:
+        try:
+            return piece.read()
+        except ValueError as exc:
+            raise StoreError(f"{self.path} is damaged: {label} {exc}; nothing was written (`critics check` says more)") from None
+
+    def _placed(self, placed: dict[tuple[str, str], tuple[int, int, int]]) -> None:
+        """The snapshot just written holds every table and posting: what is not read yet is read
+        from it from now on, so the previous file is let go."""
+        old = self._snapshot_file
+        file = SnapshotFile(self.path, os.open(self.path, os.O_RDONLY))
+        for name, table in self._tables.items():
+            if type(table) is Unloaded:
+                self._tables[name] = Unloaded(Piece(file, *placed[("table", name)]), table.count)  # type: ignore[assignment]
+        self.digest.placed({key: Piece(file, *where) for key, where in placed.items() if key[0] != "table"})
+        self._snapshot_file = file
+        if old is not None:
+            old.close()
 
     def _took_snapshot(self, generation: int, db_id: str) -> None:
         """The snapshot of generation is in place: this process holds it."""
@@ -768,16 +939,19 @@ class JournaledStorage(Storage):
         previous = self._snapshot_id
         header = {"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation,
                   "tables": len(self._tables), "db": db_id}
-        body = (orjson.dumps(item) + b"\n" for item in (header, *([name, table] for name, table in self._tables.items())))
+        placed: dict[tuple[str, str], tuple[int, int, int]] = {}
         try:
             self._remove_leftovers()
-            if previous is not None and self.path.exists():
-                self._keep_backup()
-            write_atomically(self.path, body)
+            backup = self._keep_backup if previous is not None and self.path.exists() else None
+            write_atomically(self.path, self._snapshot_chunks(header, self._tables, self.digest, placed), backup)
         except OSError as exc:
             if not self._replaced_since(previous):
                 raise StoreError(f"could not save to {self.path}: {describe(exc)}; nothing was saved") from None
         self._took_snapshot(generation, db_id)
+        try:
+            self._placed(placed)
+        except (OSError, KeyError):
+            pass  # the snapshot stands; tables not read yet are read from the previous file
         try:
             self._new_journal()
         except OSError:
@@ -829,3 +1003,47 @@ class JournaledStorage(Storage):
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+
+
+def snapshot_chunks(
+    header: dict[str, Any],
+    tables: Tables,
+    digest: Digest,
+    placed: dict[tuple[str, str], tuple[int, int, int]],
+    copied: Callable[[Piece, str, str], bytes],
+) -> Iterator[bytes]:
+    """A snapshot, a line at a time (memory holds one table's JSON, never the whole snapshot
+    twice): the header, a line per table, a line per posting of the digest, the index (where
+    each line is, and the digest), and a last line saying where the index is. A table or
+    posting not read since the last snapshot (a Piece) is copied as its bytes by copied(piece,
+    kind, name), which checks them: damage is refused, never copied on. placed gets where each
+    line went."""
+    position = 0
+
+    def line(key: tuple[str, str], data: bytes) -> bytes:
+        nonlocal position
+        placed[key] = (position, len(data), zlib.crc32(data))
+        position += len(data)
+        return data
+
+    first = orjson.dumps(header) + b"\n"
+    position = len(first)
+    yield first
+    counts: dict[str, int] = {}
+    for name, table in tables.items():
+        counts[name] = len(table)
+        if type(table) is Unloaded:
+            yield line(("table", name), copied(table.piece, "table", name))
+        else:
+            yield line(("table", name), orjson.dumps([name, table]) + b"\n")
+    for kind, name, data in digest.lines():
+        if isinstance(data, Piece):
+            data = copied(data, kind, name)
+        yield line((kind, name), data)
+    index = orjson.dumps({
+        "tables": {name: [*placed[("table", name)][:2], counts[name], placed[("table", name)][2]] for name in tables},
+        "digest": digest.index(placed),
+    }) + b"\n"
+    at = position
+    yield index
+    yield orjson.dumps({"index": [at, len(index), zlib.crc32(index)]}) + b"\n"

@@ -48,6 +48,11 @@ def clean_optional(text: str | None) -> str | None:
     return cleaned or None
 
 
+# How fold() folds, recorded with every persisted index of folded names (store/digest.py): change
+# it whenever fold() or the pinned anyascii changes, and those indexes are built again.
+FOLD_RULES = "casefold-nfkd-latin-anyascii-0.3.3"
+
+
 class _FoldTable(dict):
     """str.translate's table for fold, filled one character at a time as characters are met.
 

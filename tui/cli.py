@@ -493,7 +493,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 names = set(repository.matching_critics(args.critic))
                 films = [f for f in films if any(r.critic in names for r in repository.reviews(f.film.id))]
         else:
-            films = repository.films(critic=args.critic)
+            films = list(repository.films(critic=args.critic))  # scored while the database is open
         profile = repository.critic_profile(args.critic) if args.critic else None
         if args.critic and profile is None:
             raise StoreError(f"no critic matches {args.critic!r}{_did_you_mean(repository.suggest_critics(args.critic))}")

@@ -23,18 +23,21 @@ def test_bench_json_at_2000_reviews_prints_every_key():
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"reviews", "films", "ms", "peak_rss_mb", "peers_ms", "import_peak_rss_mb"}
+    assert set(result) == {"reviews", "films", "ms", "peak_rss_mb", "peers_ms", "import_peak_rss_mb", "command_peak_rss_mb"}
     assert result["reviews"] == 2000 and result["films"] == 100
     assert set(result["ms"]) == set(MS_KEYS) == {
-        "load", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
-        "compaction", "compaction_wait", "film_select", "filter_keystroke", "first_paint", "ready", "import",
+        "open", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
+        "compaction", "compaction_wait", "film_select", "filter_keystroke", "first_paint", "ready",
+        "stats_json", "export", "import",
     }
     assert set(result["peers_ms"]) == set(PEER_KEYS) == {
         "tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search",
         "sqlite_insert_commit", "sqlite_search", "orjson_loads", "sqlite_csv_import",
     }
     assert set(result["import_peak_rss_mb"]) == {"critics", "peer"}
-    for value in [*result["ms"].values(), *result["peers_ms"].values(), result["peak_rss_mb"], *result["import_peak_rss_mb"].values()]:
+    assert set(result["command_peak_rss_mb"]) == {"stats_json", "export"}
+    for value in [*result["ms"].values(), *result["peers_ms"].values(), result["peak_rss_mb"],
+                  *result["import_peak_rss_mb"].values(), *result["command_peak_rss_mb"].values()]:
         assert _is_number(value) and value >= 0
     assert "generating" in done.stderr  # progress goes to stderr, never into the JSON
 
@@ -46,7 +49,7 @@ def test_films_default_scales_down_with_the_reviews():
 
 
 def test_the_readable_table_shows_ratios_and_targets():
-    ms = dict.fromkeys(MS_KEYS, 10.0) | {"load": 300.0, "add": 1.0, "critic_filter": 0.5}
+    ms = dict.fromkeys(MS_KEYS, 10.0) | {"open": 300.0, "add": 1.0, "critic_filter": 0.5}
     peers = dict.fromkeys(PEER_KEYS, 100.0) | {"orjson_loads": 100.0, "sqlite_insert_commit": 1.0}
     spread = {key: {"n": 3, "min": 1.0, "p90": 2.0, "max": 3.0} for key in MS_KEYS}
     notes = {
@@ -58,14 +61,16 @@ def test_the_readable_table_shows_ratios_and_targets():
         "quiet_ms": {"film_select": 20.0, "filter_keystroke": 20.0}, "critics_typed": ["Ana Abara"],
         "peak_rss_runs": [50.0], "warm_up": {"first_paint": 400.0, "ready": 500.0}, "generate_s": 0.1, "total_s": 1.0, "machine": "2 CPUs", "load_average": [0.1, 0.2],
         "growth": {"adds": 3000, "journal_mb": 1.2, "open_after_ms": 110.0, "open_compacted_ms": 100.0, "open_ratio": 1.1},
-        "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1},
+        "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1}, "critic_filter_first_ms": 3.0,
     }
     result = BenchResult(2000, 100, ms | {"import": 300.0}, 50.0, peers | {"sqlite_csv_import": 100.0}, Runs.for_size(2000), notes,
-                         {"critics": 80.0, "peer": 20.0})
+                         {"critics": 80.0, "peer": 20.0}, {"stats_json": 60.0, "export": 200.0})
     table = render_table(result)
-    assert "orjson 100 (3.00x)" in table  # load is 3x the floor
+    assert "orjson 100 (3.00x)" in table  # open is 3x the floor
     rows = {line.split()[0]: line for line in table.splitlines() if line.split()}
-    assert rows["load"].endswith("MISSED")  # ... which misses <= 1.5x
+    assert rows["open"].endswith("MISSED")  # ... and misses <= 100 ms
+    assert rows["export"].endswith("MISSED")  # a peak of 200 MB misses <= 150 MB
+    assert rows["stats_json"].endswith("met")
     assert rows["add"].endswith("met")
     assert "sqlite3 1.00 (1.00x)" in table
     assert rows["import"].endswith("MISSED") and "csv+sqlite3 100 (3.00x)" in rows["import"]
@@ -127,3 +132,30 @@ def test_the_import_probe_reports_its_own_peak_not_the_larger_parents(tmp_path):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.splitlines()[-1])
     assert 0 < result["peak_rss_mb"] < 200 and result["s"] >= 0
+
+
+def test_above_200000_reviews_the_table_says_stock_tinydb_was_skipped_and_uses_the_large_targets():
+    ms = dict.fromkeys(MS_KEYS, 10.0) | {"open": 250.0, "ready": 900.0, "critic_filter": 1.5}
+    peers = dict.fromkeys(PEER_KEYS, 100.0) | dict.fromkeys(
+        ("tinydb_jsonstorage_load", "tinydb_jsonstorage_insert", "tinydb_jsonstorage_search")
+    )
+    spread = {key: {"n": 3, "min": 1.0, "p90": 2.0, "max": 3.0} for key in MS_KEYS}
+    notes = {
+        "seed": 1, "critic": "Ana Abara", "critic_films": 3, "critic_reviews": 4,
+        "found": {"sqlite": 3, "tinydb": None, "sqlite_rows": 4}, "sqlite_rows_ms": 0.5, "sqlite_plan": "",
+        "sizes_mb": {"snapshot": 1.0, "tinydb": None, "sqlite": 1.0}, "spread": spread,
+        "peer_spread": {key: {"n": 3} for key in PEER_KEYS}, "slowest_keystrokes": [],
+        "quiet_ms": {"film_select": 20.0, "filter_keystroke": 20.0}, "critics_typed": ["Ana Abara"],
+        "peak_rss_runs": [350.0], "warm_up": {"first_paint": 400.0, "ready": 500.0}, "generate_s": 0.1, "total_s": 1.0,
+        "machine": "2 CPUs", "load_average": [0.1, 0.2],
+        "growth": {"adds": 3000, "journal_mb": 1.2, "open_after_ms": 110.0, "open_compacted_ms": 100.0, "open_ratio": 1.1},
+        "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1}, "critic_filter_first_ms": 3.0,
+    }
+    result = BenchResult(1_130_000, 17_712, ms, 350.0, peers, Runs.for_size(1_130_000), notes, {"critics": 1.0, "peer": 1.0},
+                         {"stats_json": 300.0, "export": 300.0})
+    table = render_table(result)
+    rows = {line.split()[0]: line for line in table.splitlines() if line.split()}
+    assert rows["open"].endswith("met") and rows["ready"].endswith("met") and rows["critic_filter"].endswith("met")
+    assert rows["peak_rss_mb"].endswith("met") and rows["export"].endswith("met")  # <= 400 MB at this size
+    assert table.count("skipped") == 3 and "TinyDB" not in rows["open"]
+    assert Runs.for_size(1_130_000).tinydb == 0 and Runs.for_size(200_000).tinydb > 0

@@ -81,9 +81,9 @@ def _record(line: bytes, tables: int = 2):
 # name: (how to make the snapshot from a good one, words the error must contain)
 SNAPSHOTS = {
     "truncated in the header": (_cut(lambda lines, h: h // 2), "truncated"),
-    "truncated after the header": (_cut(lambda lines, h: h), "truncated or damaged (0 of"),
+    "truncated after the header": (_cut(lambda lines, h: h), "truncated or damaged (no index"),
     "truncated in the first table": (_cut(lambda lines, h: h + len(lines[1]) // 2), "truncated"),
-    "truncated at a line end": (_cut(lambda lines, h: h + len(lines[1]) + 1), "truncated or damaged (1 of"),
+    "truncated at a line end": (_cut(lambda lines, h: h + len(lines[1]) + 1), "truncated or damaged (no index"),
     "truncated two bytes short": (lambda s: s[:-2], "truncated"),
     "empty": (lambda s: b"", "is empty"),
     "garbage bytes": (lambda s: b"\xff\xfe\x00 garbage " * 50, "not UTF-8"),

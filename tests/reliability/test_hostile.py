@@ -30,6 +30,7 @@ from store.repository import Repository
 from store.views import FilmSort, ReviewSort
 from store.text import clean_line, clean_paragraphs
 from tests.places import ROOT
+from tests.snapshot_files import rewrite_snapshot
 
 
 MARKUP = "[/foo] [bold red]x[/] [link=http://x]click[/link] [@click=app.quit]q[/] [/]"
@@ -322,17 +323,20 @@ class Tmux:
 
 def _raw_escapes_database(path: Path) -> None:
     """A database a careless script wrote: raw ESC/OSC/BEL/C1 in a title, a critic and an excerpt,
-    which the store's cleaning never saw (snapshot lines carry no checksum)."""
+    which the store's cleaning never saw."""
     with Repository.open(path) as repository:
         repository.import_films(hostile_records())
         repository.compact()
-    snapshot = path.read_bytes()
-    for placeholder, raw in (("Plain Film", "Plain Film \x1b]2;pwned-title\x07 \x1b[2J"),
-                             ("Zoë Brandt", "Zoë \x1b]0;pwned-critic\x1b\\ \x9b31m Brandt"),
-                             ("Nothing odd.", "Nothing \x1b]2;pwned-excerpt\x07 odd \x1bc reset")):
-        snapshot = snapshot.replace(json.dumps(placeholder, ensure_ascii=False).encode(),
-                                    json.dumps(raw, ensure_ascii=False).encode())
-    path.write_bytes(snapshot)
+    def hostile(tables):
+        for name, table in tables.items():
+            text = json.dumps(table, ensure_ascii=False)
+            for placeholder, raw in (("Plain Film", "Plain Film \x1b]2;pwned-title\x07 \x1b[2J"),
+                                     ("Zoë Brandt", "Zoë \x1b]0;pwned-critic\x1b\\ \x9b31m Brandt"),
+                                     ("Nothing odd.", "Nothing \x1b]2;pwned-excerpt\x07 odd \x1bc reset")):
+                text = text.replace(json.dumps(placeholder, ensure_ascii=False), json.dumps(raw, ensure_ascii=False))
+            tables[name] = json.loads(text)
+
+    rewrite_snapshot(path, hostile)  # with its index counted again, as a script that knows the format would
     with Repository.open(path) as repository:  # the escapes really are in the store now
         assert any("\x1b]2;pwned-title" in s.film.title for s in repository.films())
 

@@ -10,6 +10,7 @@ from store.checkup import examine, repair
 from store.domain import FilmRecord, ReviewDraft
 from store.errors import StoreError
 from store.repository import Repository
+from tests.snapshot_files import rewrite_snapshot
 
 
 def _state(folder) -> dict[str, bytes]:
@@ -65,12 +66,12 @@ def test_a_damaged_journal_entry_is_reported_then_repair_drops_exactly_that_chan
 
 
 def test_a_damaged_record_in_the_snapshot_is_dropped_alone(db):
-    header, *lines = db.read_bytes().splitlines()
-    tables = dict(orjson.loads(line) for line in lines)
-    beta = next(name for name, table in tables.items() if any(r.get("excerpt") == "Second." for r in table.values()))
-    for record in tables[beta].values():
-        record["score"] = 250
-    db.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in [orjson.loads(header), *map(list, tables.items())]))
+    def damage(tables):
+        beta = next(name for name, table in tables.items() if any(r.get("excerpt") == "Second." for r in table.values()))
+        for record in tables[beta].values():
+            record["score"] = 250
+
+    rewrite_snapshot(db, damage)
     checkup = examine(db)
     assert len(checkup.problems) == 1 and "is damaged" in checkup.problems[0]
     repair(db)

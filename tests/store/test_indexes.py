@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.indexes import Indexes
+from store.indexes import HeldTables, Indexes
 from store.records import FILMS, META, PUBLICATIONS, WrongShape, reviews_table
 from store.views import FilmSort
 
@@ -35,10 +35,28 @@ def _tables():
     }
 
 
+class Changing(HeldTables):
+    """Tables in memory changed as the storage changes them: the digest counts each change."""
+
+    def replace(self, film_id, new):
+        name = reviews_table(film_id)
+        old = self._tables.pop(name, None)
+        if new:
+            self._tables[name] = new
+        self.digest.changed(name, None, old, new)
+
+
+def _postings(index, critic):
+    return {film_id: len(codes) for film_id, codes in index.critic_films(critic).items()}
+
+
 def test_building_indexes_every_review_by_film_critic_and_publication():
     index = Indexes.build(_tables())
-    assert index.review_film == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 2}
-    assert index.critic_films == {"Zoë Brandt": {1: 2}, "Søren Vik": {1: 1, 2: 1}, "Anita Gates": {2: 1}}
+    assert {review: index.film_of_review(review) for review in range(1, 8)} == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2, 6: 2, 7: None}
+    assert {name: _postings(index, name) for name in index.critic_counts} == {
+        "Zoë Brandt": {1: 2}, "Søren Vik": {1: 1, 2: 1}, "Anita Gates": {2: 1}
+    }
+    assert index.critic_counts == {"Zoë Brandt": 2, "Søren Vik": 2, "Anita Gates": 1}
     assert index.critic_folds["Zoë Brandt"] == "zoe brandt"
     assert index.publication_counts == {"The Lantern": 2}
     assert index.weight_of("The Lantern") == 2.0 and index.weight_of("Elsewhere") == 1.0
@@ -49,7 +67,7 @@ def test_one_string_object_is_shared_by_all_of_a_critics_reviews():
     tables = _tables()
     tables[reviews_table(2)]["5"]["critic"] = "".join(["Søren", " Vik"])  # an equal, distinct object
     index = Indexes.build(tables)
-    first, second = index.film_reviews[1]["2"]["critic"], index.film_reviews[2]["5"]["critic"]
+    first, second = index.table_of(1)["2"]["critic"], index.table_of(2)["5"]["critic"]
     assert first == second and first is second
 
 
@@ -63,33 +81,39 @@ def test_id_counters_never_move_back_below_the_ids_in_use():
 
 
 def test_replacing_a_films_table_moves_its_critics_and_publications():
-    index = Indexes.build(_tables())
-    new = dict(index.film_reviews[2])
+    source = Changing(_tables())
+    index = Indexes.build(source)
+    new = dict(index.table_of(2))
     del new["5"]
     new["9"] = _review("Zoë Brandt", 60)
-    index.index_film(2, new)
-    assert index.critic_films["Zoë Brandt"] == {1: 2, 2: 1}
-    assert index.critic_films["Søren Vik"] == {1: 1}
-    assert "The Lantern" in index.publication_counts and index.publication_counts["The Lantern"] == 1
-    assert index.review_film[9] == 2 and 5 not in index.review_film
+    source.replace(2, new)
+    index.index_film(2)
+    assert _postings(index, "Zoë Brandt") == {1: 2, 2: 1}
+    assert _postings(index, "Søren Vik") == {1: 1}
+    assert index.publication_counts == {"The Lantern": 1}
+    assert index.film_of_review(9) == 2 and index.film_of_review(5) is None
 
 
 def test_a_films_last_review_gone_removes_the_critic_and_the_film_from_the_review_index():
-    index = Indexes.build(_tables())
-    index.index_film(2, None)
-    assert "Anita Gates" not in index.critic_films and "Anita Gates" not in index.critic_folds
-    assert 2 not in index.film_reviews and 6 not in index.review_film
+    source = Changing(_tables())
+    index = Indexes.build(source)
+    source.replace(2, None)
+    index.index_film(2)
+    assert "Anita Gates" not in index.critic_counts and "Anita Gates" not in index.critic_folds
+    assert index.film_of_review(6) is None and index.review_count == 4
     assert index.summary(2).reviews == 0
 
 
 def test_a_change_to_a_film_drops_its_summary_and_the_orders_that_depend_on_reviews():
-    index = Indexes.build(_tables())
+    source = Changing(_tables())
+    index = Indexes.build(source)
     before = index.summary(1)
     by_score = index.order(FilmSort.METASCORE)
     by_title = index.order(FilmSort.TITLE)
-    new = dict(index.film_reviews[1])
+    new = dict(index.table_of(1))
     new["10"] = _review("Anita Gates", 0)
-    index.index_film(1, new)
+    source.replace(1, new)
+    index.index_film(1)
     assert index.summary(1) is not before and index.summary(1).reviews == 5
     assert index.order(FilmSort.METASCORE) is not by_score
     assert index.order(FilmSort.TITLE) is by_title  # titles did not move
@@ -103,22 +127,44 @@ def test_a_weight_change_rescores_every_film():
     assert index.summary(1).metascore == 67  # (0.5 x 90 + 70 + 80 + 40) / 3.5 = 67.1
 
 
+def test_a_summary_from_the_digest_equals_one_scored_from_the_reviews():
+    from store.scoring import summarize_scores
+
+    tables = _tables()
+    tables[reviews_table(1)]["1"] |= {"sentiment": "positive", "top_critic": True}
+    tables[reviews_table(1)]["3"] |= {"sentiment": "negative", "top_critic": True}
+    tables[reviews_table(2)]["6"] |= {"sentiment": "mixed"}
+    for weight in (2.0, 0.0, 1.1, 1.0):
+        index = Indexes.build(tables)
+        index.load_publications({"1": {"name": "The Lantern", "weight": weight}})
+        for film_id in (1, 2):
+            records = tables[reviews_table(film_id)].values()
+            expected = summarize_scores(
+                index.films[film_id],
+                [(r.get("score"), r.get("publication"), r.get("sentiment"), r.get("top_critic", False)) for r in records],
+                index.weight_of,
+            )
+            assert index.summary(film_id) == expected, (weight, film_id)
+
+
 def test_critic_tallies_follow_a_change_to_a_film_they_reviewed():
-    index = Indexes.build(_tables())
+    source = Changing(_tables())
+    index = Indexes.build(source)
     (tally,) = index.tallies(["Søren Vik"])
-    new = dict(index.film_reviews[1])
+    new = dict(index.table_of(1))
     new["2"] = _review("Søren Vik", 10)
-    index.index_film(1, new)
+    source.replace(1, new)
+    index.index_film(1)
     (after,) = index.tallies(["Søren Vik"])
     assert after != tally
 
 
 def test_tallies_of_many_critics_at_once_equal_tallies_one_by_one():
     tables = _tables()
-    for n in range(60):  # past the sweep threshold
+    for n in range(60):
         tables[reviews_table(2)][str(100 + n)] = _review(f"Critic {n:02}", n)
     together = Indexes.build(tables)
-    names = sorted(together.critic_films)
+    names = sorted(together.critic_counts)
     one_by_one = Indexes.build(tables)
     assert together.tallies(names) == [one_by_one.tallies([name])[0] for name in names]
 

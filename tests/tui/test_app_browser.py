@@ -697,3 +697,33 @@ async def test_a_completion_from_a_later_word_is_shown_beside_the_bar_and_right_
         await pilot.pause(0.2)
         assert bar.input._suggestion == "Søren Vik"  # the name continues what was typed: a ghost
         assert "→ Søren Vik" not in screen_text(app)
+
+
+async def test_a_film_damaged_on_disk_is_named_and_the_browser_goes_on_with_the_others(tmp_path):
+    from tests.fixed_store import build_store
+
+    path = tmp_path / "critics.json"
+    build_store(path).close()
+    with Repository.open(path) as repository:
+        repository.compact()  # every film's reviews in the snapshot, read when first asked for
+        order = repository.films(FilmSort.TITLE).ids
+        damaged, healthy = order[1], order[2]
+    data = bytearray(path.read_bytes())
+    start = data.index(b'["reviews/%d",' % damaged)
+    at = data.index(b'"excerpt":"', start) + len(b'"excerpt":"')
+    data[at] ^= 0x20  # a letter's case: still JSON, but not what was written
+    path.write_bytes(bytes(data))
+    repository = Repository.open(path)
+    app = browser(repository)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("j")
+            await pilot.pause()
+            assert app.browser.selected_film == damaged and app.browser.reviews.rows == []
+            assert str(app.browser.reviews_pane.border_subtitle) == "cannot be read"
+            assert any(f"film {damaged}" in str(n.message) for n in app._notifications)
+            await pilot.press("j")
+            await pilot.pause()
+            assert app.browser.selected_film == healthy and app.browser.reviews.rows
+    finally:
+        repository.close()

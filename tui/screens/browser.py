@@ -323,7 +323,16 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
         repository = self.repository
         if repository is None or self.selected_film is None:
             return
-        rows = self.session.reviews()
+        try:
+            rows = self.session.reviews()
+        except StoreError as error:
+            # This film's reviews are damaged on disk (read when first asked for): say so, and
+            # the rest of the database goes on working (`critics check` says what is damaged).
+            self.reviews.set_rows([], announce=False)
+            self.reviews_pane.detail.show(None)
+            self.reviews_pane.border_subtitle = Content("cannot be read")
+            self.notify(one_line(str(error)), title="Damaged", severity="error", markup=False)
+            return
         review_list = self.reviews
         review_list.show_sort(REVIEW_SORT_COLUMNS[self.review_sort], self.session.reviews_descending)
         review_list.set_rows(rows, keep=keep, announce=False, reset=reset)
