@@ -201,7 +201,7 @@ def test_an_index_built_under_other_folding_rules_is_built_again_and_persisted_b
     header, _tables = read_snapshot(db)
     assert header["schema"] == SCHEMA_VERSION
     with Repository.open(db) as repository:
-        assert _loaded(repository) == ["reviews/1"]  # the journal's one entry, read at open
+        assert _loaded(repository) == []  # the journal's add is laid over film 1, still on disk
         assert repository.review_count == 25
     assert examine(db).problems == []
 
@@ -239,7 +239,7 @@ def test_a_schema_2_database_opens_as_it_is_and_is_migrated_by_its_first_write(t
     assert db.with_name("critics.json.bak").read_bytes() == old
     assert orjson.loads(db.read_bytes().split(b"\n", 1)[0])["schema"] == SCHEMA_VERSION
     with Repository.open(db) as repository:
-        assert _loaded(repository) == ["reviews/1"]  # the write after the migration, in the journal
+        assert _loaded(repository) == []  # the write after the migration is laid over film 1, still on disk
         assert [r.excerpt for r in repository.reviews(1)] == ["Kept from before.", "Written after."]
         assert [r.excerpt for r in repository.reviews(2)] == ["Journalled before."]
         assert repository.critics() == ["Ada", "Bo", "Cy"]
@@ -272,3 +272,43 @@ def test_the_snapshot_ends_with_where_its_index_is(tmp_path):
         assert {name for name in storage.table_names() if storage.is_loaded(name)} == {"films", "publications", "meta"}
     finally:
         storage.close()
+
+
+def test_reviews_the_journal_adds_to_a_film_not_read_yet_are_laid_over_it_without_reading_it(tmp_path):
+    db = tmp_path / "critics.json"
+    _store(db)
+    with Repository.open(db) as repository:
+        before = [r.excerpt for r in repository.reviews(6)]
+        added = [repository.add_review(6, _draft(700 + n)).id for n in range(3)]
+        repository.edit_review(repository.reviews(8)[0].id, _draft(800))  # an edit: that film is read at open
+    with Repository.open(db) as repository:
+        assert _loaded(repository) == [reviews_table(8)]
+        assert repository.summary(6).reviews == len(before) + 3
+        assert repository.summary(6) == _expected_summary(repository, 6)
+        assert _loaded(repository) == [reviews_table(8)]  # _expected_summary peeks: nothing kept
+        assert [r.excerpt for r in repository.reviews(6)] == before + ["Said 700.", "Said 701.", "Said 702."]
+        assert [r.id for r in repository.reviews(6)][-3:] == added
+        repository.compact()
+    assert examine(db).problems == []
+    with Repository.open(db) as repository:
+        assert _loaded(repository) == [] and repository.summary(6).reviews == len(before) + 3
+
+
+def test_an_entry_refused_halfway_takes_back_what_it_laid_over_a_film_not_read_yet(tmp_path):
+    from store.durable import encode_line
+
+    db = tmp_path / "critics.json"
+    _store(db)
+    with Repository.open(db) as repository:
+        repository.add_review(6, _draft(700))
+        db_id = repository._storage._db_id
+    journal = db.with_name("critics.json.journal")
+    good = journal.read_bytes()
+    # A second entry whose put lands on film 7 (not read) and whose removal does not apply.
+    bad = encode_line({"db": db_id, "seq": 2, "ops": [["put", "reviews/7", "9999", {"excerpt": "x"}], ["del", "reviews/7", "77777"]]})
+    journal.write_bytes(good + bad)
+    with pytest.raises(StoreError, match="does not apply"):
+        Repository.open(db)
+    journal.write_bytes(good)
+    with Repository.open(db) as repository:
+        assert 9999 not in [r.id for r in repository.reviews(7)]
