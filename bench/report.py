@@ -189,7 +189,8 @@ def render_table(result: BenchResult) -> str:
         f"add_big_film: one add to a film already holding 5,000 reviews. compaction: the journal folded into a "
         f"new snapshot (in-process; the browser runs it in a process of its own). compaction_wait: an add made "
         f"while another process compacts, waiting on the lock. growth: {notes['growth']['adds']:,} adds one by one "
-        f"to one film made {notes['growth']['journal_mb']} MB of journal; open then took "
+        f"to one film made {notes['growth']['journal_mb']} MB of journal, compacting by itself "
+        f"{notes['growth'].get('compactions', 0)} times; open then took "
         f"{_fmt_ms(notes['growth']['open_after_ms'])} ms, {notes['growth']['open_ratio']}x the "
         f"{_fmt_ms(notes['growth']['open_compacted_ms'])} ms of the compacted store (target <= 2 MB, <= 1.2x).",
         f"import: `critics import` of a generated Rotten Tomatoes 2020 file ({notes['import']['rows']:,} rows, "

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -19,11 +19,12 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from store.errors import StoreError
-from store.repository import Repository
-from store.sample import open_repository
 from tui.screens.browser import BrowserScreen
 from tui.screens.help import HelpScreen
 from tui.settings import load_settings, save_settings, settings_path_for
+
+if TYPE_CHECKING:  # the store itself is imported by the opening thread, after the first frame
+    from store.repository import Repository
 
 def _film_commands():
     from tui.providers import FilmCommands
@@ -49,6 +50,15 @@ class KeysLanded(Message):
     def __init__(self, hold: KeyHold) -> None:
         super().__init__()
         self.hold = hold
+
+
+class OpeningProgress(Message):
+    """How far opening the database has got (posted from the opening thread: posting never waits
+    for the UI, where call_from_thread would wait for a frame at each step)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class KeyHold:
@@ -132,6 +142,8 @@ class CriticsApp(App[None]):
         if self.repository is not None:
             self.browser.attach(self.repository)
         else:
+            # After the first frame, not beside it: the two would share the GIL and the first
+            # frame would come later (the bench's first_paint), the data no sooner.
             self.browser.show_progress(f"Opening {self._path} …")
             self._open_repository()
 
@@ -140,16 +152,28 @@ class CriticsApp(App[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open_repository(self) -> None:
         def progress(message: str) -> None:
-            self.call_from_thread(self.browser.show_progress, f"Opening {self._path.name}: {message} …")
+            self.post_message(OpeningProgress(f"Opening {self._path.name}: {message} …"))
 
+        # Opening makes objects by the ten thousand and keeps them: with the collector on, each of
+        # its passes would also walk everything Textual made at start-up (most of the open's time
+        # in a launched browser). They are frozen below once the store is large.
+        from store.sample import open_repository
+
+        gc.disable()
         try:
             repository = open_repository(self._path, seed_sample=self._seed_sample, progress=progress)
         except StoreError as error:
+            gc.enable()
             self.call_from_thread(self._failed, str(error))
             return
         if repository.review_count > FREEZE_AFTER_REVIEWS:
             gc.freeze()  # the loaded store never becomes garbage: keep it out of every collection
+        gc.enable()
         self.call_from_thread(self._opened, repository)
+
+    def on_opening_progress(self, message: OpeningProgress) -> None:
+        if self.repository is None:  # a late step after the panes were filled says nothing
+            self.browser.show_progress(message.text)
 
     def _opened(self, repository: Repository) -> None:
         self.repository = repository

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from store import compactor
 
 from store.domain import Film, FilmSummary, Publication, Review, ReviewDraft
 from store.errors import StoreError
@@ -418,6 +417,8 @@ class BrowserSession:
         reading it; one that fails changed nothing and is started again by a later write."""
         running = self._compaction is not None and self._compaction.poll() is None
         if not running and self._store.compaction_due:
+            from store import compactor  # here, not at start-up: it brings in the whole storage
+
             self._compaction = compactor.start(self._store.path, self._store.journal_bytes)
 
     def refresh(self) -> bool:
