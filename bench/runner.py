@@ -143,6 +143,7 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "critic_films": store["critic_films"],
         "critic_reviews": store["critic_reviews"],
         "found": peers["found"],
+        "taste": store["taste"],
         "sqlite_plan": peers["sqlite_plan"],
         "sqlite_rows_ms": peers["sqlite_rows_ms"],
         "sizes_mb": peers["sizes_mb"],

@@ -216,3 +216,18 @@ def test_columns_are_built_once_and_again_after_a_change(store):
     _add(repo, films, A, "Film 9", "95")
     assert repo.taste_columns() is not first
     assert {m.critic: m.shared for m in repo.match(A).matches}["Bo Twin"] == before + 1
+
+
+def test_generated_critics_have_a_taste(tmp_path):
+    """critics generate gives each critic a bias and a noise around each film's hidden quality, so
+    the bench's taste match measures real matches, not an empty result."""
+    from store.generator import generate, generate_tables
+
+    assert generate_tables(60, 1200, seed=4) == generate_tables(60, 1200, seed=4)  # deterministic
+    generate(tmp_path / "generated.json", 300, 6000, seed=3)
+    with Repository.open(tmp_path / "generated.json") as repo:
+        critic = repo.prolific_critics(1)[0][0]
+        matches = repo.match(critic, limit=None).matches
+        assert len(matches) >= 10
+        assert sum(m.lower_bound > 0 for m in matches) >= len(matches) * 0.8  # scores follow the quality
+        assert repo.recommend(critic).recommendations
