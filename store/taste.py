@@ -13,12 +13,16 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from store.domain import Film
 from store.text import fold
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported by the functions that compute, not here: the browser imports this module,
+# and numpy's ~100 ms import would count against every launch (first_paint).
 
 # docs/taste.md: a match needs this many films both scored (at least MIN_SHARED_FLOOR: the
 # confidence bound divides by sqrt(shared - 3)).
@@ -128,6 +132,8 @@ class RecommendationResult:
 def build_columns(tables: Iterable[tuple[int, Mapping[str, Mapping[str, Any]]]]) -> TasteColumns:
     """The columns from every film's reviews table (Indexes.film_tables()). One Python visit per
     review; a critic reviewing a film more than once (rare) is merged afterwards."""
+    import numpy as np
+
     spelling_of: dict[str, int] = {}  # a name as written -> its spelling number
     critic_of_spelling: list[int] = []  # spelling number -> critic code
     spellings: list[str] = []
@@ -240,6 +246,8 @@ def _shown_names(spellings: list[str], critic_of_spelling: list[int], counts: np
 def _own_columns(columns: TasteColumns, code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Critic code's pairs as film-indexed arrays: score (NaN: unscored or not reviewed), call
     (NO_CALL), reviewed (bool)."""
+    import numpy as np
+
     mine = columns.critic == code
     span = columns.film_span
     own_films = columns.film[mine]
@@ -254,6 +262,8 @@ def _own_columns(columns: TasteColumns, code: int) -> tuple[np.ndarray, np.ndarr
 
 def match(columns: TasteColumns, code: int, min_shared: int = MIN_SHARED) -> MatchResult:
     """Every other critic beside critic code, best first (docs/taste.md)."""
+    import numpy as np
+
     if min_shared < MIN_SHARED_FLOOR:
         raise ValueError(f"min_shared must be at least {MIN_SHARED_FLOOR}")
     name = columns.names[code]
@@ -309,7 +319,7 @@ def match(columns: TasteColumns, code: int, min_shared: int = MIN_SHARED) -> Mat
 
 
 def _why_no_match(name: str, own_score: np.ndarray, shared: np.ndarray, min_shared: int) -> str:
-    scored = int(np.count_nonzero(~np.isnan(own_score)))
+    scored = int((own_score == own_score).sum())  # NaN is not equal to itself: the films scored
     if scored < min_shared:
         return f"{name} has scored {scored} film{'' if scored == 1 else 's'}: a match needs {min_shared} films scored by both"
     most = int(shared.max()) if len(shared) else 0
@@ -326,6 +336,8 @@ def recommend(
 ) -> RecommendationResult:
     """Films critic code has not reviewed, scored by at least MIN_CONTRIBUTORS of their matches
     with lower_bound > 0, best first (docs/taste.md). matches: all of code's matches (MIN_SHARED)."""
+    import numpy as np
+
     name = columns.names[code]
     agreeing = [m for m in matches.matches if m.lower_bound > 0]
     if not agreeing:
