@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store.domain import ReviewDraft
 from store.errors import StoreError
@@ -231,3 +233,49 @@ def test_generated_critics_have_a_taste(tmp_path):
         assert len(matches) >= 10
         assert sum(m.lower_bound > 0 for m in matches) >= len(matches) * 0.8  # scores follow the quality
         assert repo.recommend(critic).recommendations
+
+
+def _naive_matches(reviews: list[tuple[str, int, int | None]], critic: str, min_shared: int) -> dict:
+    """The definitions read literally, one critic at a time, in plain Python (no numpy)."""
+    scores: dict[str, dict[int, list[int]]] = {}
+    for name, film, score in reviews:
+        if score is not None:
+            scores.setdefault(name, {}).setdefault(film, []).append(score)
+    mean = {name: {film: Fraction(sum(s), len(s)) for film, s in films.items()} for name, films in scores.items()}
+    mine = mean.get(critic, {})
+    found = {}
+    for other, theirs in mean.items():
+        if other == critic:
+            continue
+        films = sorted(set(mine) & set(theirs))
+        a = [float(mine[f]) for f in films]
+        b = [float(theirs[f]) for f in films]
+        if len(films) < min_shared or len(set(a)) < 2 or len(set(b)) < 2:
+            continue
+        r = statistics.correlation(a, b)
+        lower = math.tanh(math.atanh(max(-0.999, min(0.999, r))) - 1.2816 / math.sqrt(len(films) - 3))
+        diff = sum(abs(mine[f] - theirs[f]) for f in films) / len(films)
+        found[other] = (len(films), r, lower, float(Fraction(math.floor(diff * 10 + Fraction(1, 2)), 10)))
+    return found
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(
+    st.tuples(st.sampled_from(["Al", "Bea", "Cy", "Dee", "Eve"]), st.integers(1, 9), st.one_of(st.none(), st.integers(0, 100))),
+    min_size=10, max_size=90,
+))
+def test_matches_agree_with_the_definitions_read_literally(tmp_path_factory, reviews):
+    with Repository.open(tmp_path_factory.mktemp("naive") / "naive.json") as repo:
+        films = {n: repo.add_film(f"F{n}", 2000 + n).id for n in range(1, 10)}
+        for name, film, score in reviews:
+            repo.add_review(films[film], ReviewDraft("x", name, None, None, None if score is None else str(score)))
+        named = sorted({name for name, _, _ in reviews})
+        for critic in named:
+            want = _naive_matches([(n, films[f], s) for n, f, s in reviews], critic, 4)
+            got = {m.critic: m for m in repo.match(critic, min_shared=4, limit=None).matches}
+            assert set(got) == set(want)
+            for other, (shared, r, lower, diff) in want.items():
+                assert got[other].shared == shared
+                assert got[other].r == pytest.approx(r, abs=1e-9)
+                assert got[other].lower_bound == pytest.approx(lower, abs=1e-9)
+                assert got[other].mean_abs_diff == diff

@@ -163,3 +163,30 @@ async def test_data_text_is_shown_literally(tmp_path):
             await pilot.press("m")
             await computed(pilot)
             assert odd in screen_text(app)
+
+
+async def test_a_slow_computation_shows_a_line_and_keys_keep_working(sample_store, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    taste = type(sample_store).taste
+
+    def slow(self, critic, limit=None):
+        release.wait(5)
+        return taste(self, critic, limit)
+
+    monkeypatch.setattr(type(sample_store), "taste", slow)
+    app = browser(sample_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await filtered(pilot, "Sam Reader")
+        await pilot.press("m")
+        await settle(pilot, lambda: "Comparing every critic's scores" in screen_text(app), timeout=2)
+        screen = app.screen
+        assert isinstance(screen, TasteScreen) and screen.computing
+        assert "Comparing every critic's scores with Sam Reader" in screen_text(app)
+        await pilot.press("tab")  # keys are handled while the thread works
+        assert screen.tab == FILMS
+        release.set()
+        await computed(pilot)
+        assert screen.films_list.rows and screen.match_list.rows
+        assert "Comparing" not in screen_text(app)
