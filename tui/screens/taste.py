@@ -160,6 +160,8 @@ class TasteScreen(Screen[TasteChoice | None]):
                          + Content("'s … (the first time reads every review; keys work meanwhile)"))
 
     def _failed(self, message: str) -> None:
+        if not self.is_attached:
+            return  # closed while it was worked out
         self.computing = False
         for widget in (self.match_list, self.films_list):
             widget.empty_text = "Nothing to show."
