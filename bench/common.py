@@ -10,7 +10,7 @@ from typing import Any, Callable
 SCREEN_SIZE = (120, 40)  # the headless app's terminal, in the app probe and every launch
 MS_KEYS = (
     "open", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
-    "compaction", "compaction_wait",
+    "compaction", "compaction_wait", "match", "recommend",
     "film_select", "filter_keystroke", "first_paint", "ready", "stats_json", "export", "import",
 )
 PEER_KEYS = (

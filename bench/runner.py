@@ -147,6 +147,7 @@ def run_bench(reviews: int, films: int, *, seed: int = 1, progress: Progress = s
         "critic_reviews": store["critic_reviews"],
         "critic_filter_first_ms": store["critic_filter_first_ms"],
         "found": peers["found"],
+        "taste": store["taste"],
         "sqlite_plan": peers["sqlite_plan"],
         "sqlite_rows_ms": peers["sqlite_rows_ms"],
         "sizes_mb": peers["sizes_mb"],

@@ -1,4 +1,5 @@
-"""The store probe: open, add, edit, delete, critic_filter and find through the Repository, in-process."""
+"""The store probe: open, add, edit, delete, critic_filter, find and the taste match through the
+Repository, in-process."""
 
 from __future__ import annotations
 
@@ -67,6 +68,24 @@ def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
         wholes.append(time.perf_counter() - start)
         firsts.append(wholes[-1] if first is None else first)
 
+    # The taste match for the same critic: the first call builds the score columns (a note), the
+    # runs after it are what a person waits for once the columns are ready.
+    say(f"match, recommend x{runs.writes} ({critic}; the first call builds the score columns)")
+    start = time.perf_counter()
+    repository.match(critic)
+    columns_ms = round((time.perf_counter() - start) * 1000, 1)
+    matched, recommended = [], []
+    found_matches = found_films = 0
+    for _ in range(runs.writes):
+        start = time.perf_counter()
+        matches = repository.match(critic)
+        matched.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        films_found = repository.recommend(critic)
+        recommended.append(time.perf_counter() - start)
+        found_matches, found_films = len(matches.matches), len(films_found.recommendations)
+    every_match = repository.match(critic, limit=None).matches
+
     film_ids = list(repository.films(FilmSort.TITLE).ids)
     adds, edits, deletes = [], [], []
     say(f"add, edit, delete x{runs.writes}")
@@ -92,6 +111,14 @@ def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
         "critic_filter_first_ms": round(first_filter * 1000, 3),
         "find_query": FIND_QUERY,
         "find_found": found,
+        "taste": {
+            "columns_ms": columns_ms,
+            "matches": found_matches,
+            "all_matches": len(every_match),
+            "agreeing": sum(1 for m in every_match if m.lower_bound > 0),
+            "best": [every_match[0].critic, every_match[0].shared, round(every_match[0].r, 3)] if every_match else None,
+            "recommendations": found_films,
+        },
         "ms": {
             "open": median_ms(loads),
             "add": median_ms(adds),
@@ -100,11 +127,14 @@ def probe_store(path: Path, runs: Runs) -> dict[str, Any]:
             "critic_filter": median_ms(filters),
             "find_first": median_ms(firsts),
             "find_all": median_ms(wholes),
+            "match": median_ms(matched),
+            "recommend": median_ms(recommended),
         },
         "spread": {
             "open": spread_of(loads), "add": spread_of(adds), "edit": spread_of(edits),
             "delete": spread_of(deletes), "critic_filter": spread_of(filters),
             "find_first": spread_of(firsts), "find_all": spread_of(wholes),
+            "match": spread_of(matched), "recommend": spread_of(recommended),
         },
     }
     repository.close()

@@ -2,7 +2,9 @@
 
 The shape follows real critic pages: a few prolific critics and a long tail, 5-150 reviews a
 film, grades in every accepted format, about 10% unscored, excerpts of 100-400 characters
-with non-ASCII text. The whole store is written once, as one snapshot."""
+with non-ASCII text. Critics have a taste (docs/taste.md): each film a hidden quality, each critic
+a bias and a noise of their own, and a review's grade is the one nearest quality + bias + noise,
+so the taste match measures real agreement. The whole store is written once, as one snapshot."""
 
 from __future__ import annotations
 
@@ -47,6 +49,39 @@ def _grade_formats() -> list[tuple[str, int]]:
     return [(grade, parse_grade(grade)) for grade in grades]
 
 
+def _nearest_grades(grades: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """For each score 0-100, the grades whose scores are nearest it."""
+    nearest = []
+    for target in range(101):
+        gap = min(abs(score - target) for _, score in grades)
+        nearest.append([(grade, score) for grade, score in grades if abs(score - target) == gap])
+    return nearest
+
+
+@dataclass(frozen=True, slots=True)
+class Taste:
+    """Hidden scores: each film's quality, each critic's bias and noise (from a generator of their
+    own, so every other field keeps the value a seed gave it before critics had a taste)."""
+
+    quality: list[float]
+    bias: dict[str, float]
+    noise: dict[str, float]
+    rng: random.Random
+
+    @classmethod
+    def draw(cls, seed: int, films: int, critics: list[str]) -> "Taste":
+        rng = random.Random(f"taste:{seed}")
+        quality = [min(95.0, max(10.0, rng.gauss(58, 17))) for _ in range(films)]
+        bias = {name: rng.gauss(0, 7) for name in critics}
+        noise = {name: rng.uniform(6, 22) for name in critics}
+        return cls(quality, bias, noise, rng)
+
+    def score(self, film_index: int, critic: str | None) -> int:
+        """The score this critic would give the film: quality + bias + noise, within 0-100."""
+        bias, noise = (self.bias[critic], self.noise[critic]) if critic is not None else (0.0, 12.0)
+        return min(100, max(0, round(self.quality[film_index] + bias + self.rng.gauss(0, noise))))
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedSize:
     films: int
@@ -83,6 +118,7 @@ def generate_tables(films: int, reviews: int, seed: int = 1) -> dict[str, dict[s
     critic_weights = [1 / (rank + 1) ** 0.9 for rank in range(len(critics))]  # a few prolific, a long tail
     home = {name: rng.choice(_PUBLICATIONS) for name in critics}
     grades = _grade_formats()
+    nearest = _nearest_grades(grades)
     first_day = date(1990, 1, 1)
 
     tables: dict[str, dict[str, dict]] = {FILMS: {}, PUBLICATIONS: {}}
@@ -90,6 +126,7 @@ def generate_tables(films: int, reviews: int, seed: int = 1) -> dict[str, dict[s
         tables[PUBLICATIONS][str(index)] = {"name": name, "weight": (1.5, 0.5, 2.0, 1.25)[index - 1]}
     review_id = 1
     counts = _split(reviews, films, rng)
+    taste = Taste.draw(seed, len(counts), critics)
     for film_id, count in enumerate(counts, 1):
         year = rng.randint(1950, 2025)
         title = f"{rng.choice(_TITLE_WORDS)} {rng.choice(_TITLE_WORDS)} {film_id}"
@@ -103,7 +140,8 @@ def generate_tables(films: int, reviews: int, seed: int = 1) -> dict[str, dict[s
             if rng.random() > 0.2:
                 doc["date"] = (first_day + timedelta(days=rng.randrange(13000))).isoformat()
             if rng.random() > 0.1:  # about 10% unscored
-                grade, score = rng.choice(grades)
+                rng.choice(grades)  # drawn as before critics had a taste: the fields after it keep their values
+                grade, score = taste.rng.choice(nearest[taste.score(film_id - 1, doc.get("critic"))])
                 doc["grade"], doc["score"] = grade, score
             length = rng.randint(100, 400)
             words = []

@@ -15,12 +15,14 @@ from store.indexes import Indexes
 from store.names import close_matches
 from store.records import review_from_record, validate_draft
 from store.scoring import profile_from_tallies
+from store.taste_queries import TasteQueries
 from store.text import clean_line, fold
 from store.views import FilmList, FilmSort, ReviewSort, sort_reviews
 
 
-class Queries:
-    """Reads over the indexes (self._index), which the repository keeps current."""
+class Queries(TasteQueries):
+    """Reads over the indexes (self._index), which the repository keeps current (the taste
+    match's questions are in store/taste_queries.py)."""
 
     _index: Indexes
 

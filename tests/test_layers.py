@@ -29,3 +29,14 @@ def test_every_contract_is_checked():
     run = subprocess.run([_lint_imports(), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     kept = run.stdout.count(" KEPT")
     assert kept == (ROOT / "pyproject.toml").read_text().count("[[tool.importlinter.contracts]]"), run.stdout
+
+
+def test_numpy_is_imported_only_when_the_taste_match_computes():
+    # Its import (~100 ms) would count against every launch of the browser and every command.
+    code = (
+        "import sys, tui.app, tui.cli, store.repository, tui.screens.taste; "
+        "assert 'numpy' not in sys.modules, 'numpy imported at start'; "
+        "import store.taste; assert 'numpy' not in sys.modules"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

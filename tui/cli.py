@@ -159,6 +159,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(stats)
     stats.set_defaults(handler=cmd_stats)
 
+    match = commands.add_parser(
+        "match", help="the critics whose scores agree with a critic's (yours too, once imported)",
+        epilog="Ordered by the 80%% lower confidence bound of the correlation (docs/taste.md).",
+    )
+    match.add_argument("--critic", required=True, metavar="NAME")
+    match.add_argument("--min-shared", type=int, default=5, metavar="N", help="films both scored, at least (default 5, N >= 4)")
+    match.add_argument("--limit", type=int, default=20, metavar="N", help="critics listed at most (default 20)")
+    match.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_db(match)
+    match.set_defaults(handler=cmd_match)
+
+    recommend = commands.add_parser(
+        "recommend", help="films a critic has not reviewed that the critics agreeing with them scored high",
+    )
+    recommend.add_argument("--critic", required=True, metavar="NAME")
+    recommend.add_argument("--limit", type=int, default=20, metavar="N", help="films listed at most (default 20)")
+    recommend.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_db(recommend)
+    recommend.set_defaults(handler=cmd_recommend)
+
     export = commands.add_parser("export", help="everything, as JSON or CSV (imports back identically)")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--output", metavar="FILE", type=_file_name, help="write to FILE (atomically) instead of standard output")
@@ -525,6 +545,70 @@ def cmd_stats(args: argparse.Namespace) -> int:
             f"vs the Metascore: {profile.higher} higher, {profile.same} same (within 5), {profile.lower} lower, "
             f"mean difference {diff}"
         )
+    return 0
+
+
+def _check_limit(args: argparse.Namespace) -> None:
+    if args.limit < 1:
+        raise CommandError(f"--limit must be at least 1 (got {args.limit})")
+
+
+def _json_line(document: dict[str, Any]) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _why_empty(reason: str | None, as_json: bool) -> None:
+    """Too little to go on is an answer, not an error: one line saying why (stderr beside JSON)."""
+    if reason:
+        print(clean_line(reason), file=sys.stderr if as_json else sys.stdout)
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from store.taste import MIN_SHARED_FLOOR
+
+    if args.min_shared < MIN_SHARED_FLOOR:
+        raise CommandError(f"--min-shared must be at least {MIN_SHARED_FLOOR} (got {args.min_shared})")
+    _check_limit(args)
+    with _open(args) as repository:
+        result = repository.match(args.critic, min_shared=args.min_shared, limit=args.limit)
+    if args.json:
+        _json_line({"critic": result.critic, "matches": [m.as_dict() for m in result.matches]})
+        _why_empty(result.reason, True)
+        return 0
+    print(f"critics who agree with {clean_line(result.critic)} (films both scored: at least {args.min_shared})")
+    if not result.matches:
+        _why_empty(result.reason, False)
+        return 0
+    width = max([len(clean_line(m.critic)) for m in result.matches] + [6])
+    print(f"{'critic':<{width}}  shared       r   lower  mean diff  calls  agree")
+    for m in result.matches:
+        shown = m.as_dict()
+        agree = "-" if m.calls_agree is None else f"{m.calls_agree}%"
+        print(
+            f"{clean_line(m.critic):<{width}}  {m.shared:>6}  {shown['r']:>6.3f}  {shown['lower_bound']:>6.3f}"
+            f"  {m.mean_abs_diff:>9.1f}  {m.calls_shared:>5}  {agree:>5}"
+        )
+    return 0
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    _check_limit(args)
+    with _open(args) as repository:
+        result = repository.recommend(args.critic, limit=args.limit)
+    if args.json:
+        _json_line({"critic": result.critic, "recommendations": [r.as_dict() for r in result.recommendations]})
+        _why_empty(result.reason, True)
+        return 0
+    print(f"films {clean_line(result.critic)} has not reviewed, as the critics who agree with them scored them")
+    if not result.recommendations:
+        _why_empty(result.reason, False)
+        return 0
+    width = max([len(clean_line(r.film.label)) for r in result.recommendations] + [4])
+    print(f"{'film':<{width}}  predicted  critics")
+    for r in result.recommendations:
+        print(f"{clean_line(r.film.label):<{width}}  {r.predicted:>9}  {r.contributors:>7}")
     return 0
 
 

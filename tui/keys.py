@@ -18,6 +18,7 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("a", "add a review of the selected film (inline form)"),
             ("u", "undo the last add, edit or delete (reviews and films)"),
             ("t", "top critics only (lists, summary, profile), or all"),
+            ("m", "the critics who agree with the one critic filtered"),
             ("r", "refresh: pick up what other programs wrote"),
             ("ctrl+p", "palette: go to a film, critic filter, theme, weights"),
             ("?", "this help"),
@@ -70,6 +71,14 @@ KEY_HELP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("tab, down", "from the words to the finds; tab back"),
             ("enter", "go to the highlighted find"),
             ("escape", "stop the search; again: close"),
+        ),
+    ),
+    (
+        "Critics who agree",
+        (
+            ("tab / shift+tab", "critics who agree; films they loved, unreviewed"),
+            ("enter", "filter by that critic; go to that film"),
+            ("escape", "close"),
         ),
     ),
     (

@@ -132,3 +132,11 @@ class FindEverywhereRequested(Message):
     """Open the search of every film's review text, starting from this query."""
 
     query: str = ""
+
+
+@dataclass
+class TasteMatchRequested(Message):
+    """Open the critics who agree with this critic, and the films they loved that the critic has
+    not reviewed."""
+
+    critic: str

@@ -27,7 +27,7 @@ def test_bench_json_at_2000_reviews_prints_every_key():
     assert result["reviews"] == 2000 and result["films"] == 100
     assert set(result["ms"]) == set(MS_KEYS) == {
         "open", "add", "edit", "delete", "add_big_film", "critic_filter", "find_first", "find_all",
-        "compaction", "compaction_wait", "film_select", "filter_keystroke", "first_paint", "ready",
+        "compaction", "compaction_wait", "match", "recommend", "film_select", "filter_keystroke", "first_paint", "ready",
         "stats_json", "export", "import",
     }
     assert set(result["peers_ms"]) == set(PEER_KEYS) == {
@@ -62,6 +62,8 @@ def test_the_readable_table_shows_ratios_and_targets():
         "peak_rss_runs": [50.0], "warm_up": {"first_paint": 400.0, "ready": 500.0}, "generate_s": 0.1, "total_s": 1.0, "machine": "2 CPUs", "load_average": [0.1, 0.2],
         "growth": {"adds": 3000, "journal_mb": 1.2, "open_after_ms": 110.0, "open_compacted_ms": 100.0, "open_ratio": 1.1},
         "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1}, "critic_filter_first_ms": 3.0,
+        "taste": {"columns_ms": 12.5, "matches": 20, "all_matches": 40, "agreeing": 30,
+                  "best": ["Ana Abara", 12, 0.9], "recommendations": 20},
     }
     result = BenchResult(2000, 100, ms | {"import": 300.0}, 50.0, peers | {"sqlite_csv_import": 100.0}, Runs.for_size(2000), notes,
                          {"critics": 80.0, "peer": 20.0}, {"stats_json": 60.0, "export": 200.0})
@@ -77,6 +79,8 @@ def test_the_readable_table_shows_ratios_and_targets():
     assert "peak RSS 80.0 MB, the peer's 20.0 MB" in table.replace("\n  ", " ")
     for key in (*MS_KEYS, "peak_rss_mb"):
         assert key in table
+    assert rows["match"].endswith("met") and rows["recommend"].endswith("met")  # 10 ms: within 100 and 200
+    assert "taste_columns_ms 12.5 ms" in table.replace("\n  ", " ")
 
 
 def test_the_cli_and_the_browser_do_not_import_the_bench():
@@ -150,6 +154,8 @@ def test_above_200000_reviews_the_table_says_stock_tinydb_was_skipped_and_uses_t
         "machine": "2 CPUs", "load_average": [0.1, 0.2],
         "growth": {"adds": 3000, "journal_mb": 1.2, "open_after_ms": 110.0, "open_compacted_ms": 100.0, "open_ratio": 1.1},
         "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1}, "critic_filter_first_ms": 3.0,
+        "taste": {"columns_ms": 900.0, "matches": 20, "all_matches": 40, "agreeing": 30,
+                  "best": ["Ana Abara", 12, 0.9], "recommendations": 20},
     }
     result = BenchResult(1_130_000, 17_712, ms, 350.0, peers, Runs.for_size(1_130_000), notes, {"critics": 1.0, "peer": 1.0},
                          {"stats_json": 300.0, "export": 300.0})

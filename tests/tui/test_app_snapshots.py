@@ -109,3 +109,31 @@ def test_film_form_at_60x15(snap_compare, snapshot_store):
         await pilot.pause()
 
     assert snap_compare(browser(snapshot_store), terminal_size=(60, 15), run_before=new_film)
+
+
+def test_critics_who_agree_at_80x24(snap_compare, request):
+    """The taste view on the bundled sample data (its reader, Sam Reader, has critics who agree)."""
+    from store.repository import Repository
+    from store.sample import read_sample
+    from tests.fixed_store import fixed_dir
+    from tui.messages import CriticFilterChanged
+    from tui.screens.taste import TasteScreen
+
+    repository = Repository.open(fixed_dir(request.node.name[:40]) / "critics.json")
+    repository.import_films(*read_sample())
+
+    async def agree_with_sam(pilot):
+        await opened(pilot)
+        pilot.app.browser.post_message(CriticFilterChanged("Sam Reader"))
+        await pilot.pause()
+        await pilot.press("m")
+        for _ in range(250):
+            if isinstance(pilot.app.screen, TasteScreen) and not pilot.app.screen.computing:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    try:
+        assert snap_compare(browser(repository), terminal_size=(80, 24), run_before=agree_with_sam)
+    finally:
+        repository.close()

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from store.domain import Distribution, Film, FilmSummary, PublishedSummary, ReviewClass, Verdict
 from tui.app import CriticsApp
 from tui.keys import HELP_WIDTH, KEY_HELP
+from tui.screens.taste import TasteScreen
 from tui.plain import fit, highlighted, one_line, paragraph, shorten_path
 from tui.screens.browser import BrowserScreen, SummaryPane
 from tui.screens.confirm import ConfirmScreen
@@ -116,7 +117,7 @@ def help_tokens() -> set[str]:
 
 @pytest.mark.parametrize(
     "owner",
-    [CriticsApp, BrowserScreen, SummaryPane, RowList, FilmList, ReviewList, ReviewForm, QueryBar, HelpScreen, ConfirmScreen],
+    [CriticsApp, BrowserScreen, SummaryPane, RowList, FilmList, ReviewList, ReviewForm, QueryBar, HelpScreen, ConfirmScreen, TasteScreen],
 )
 def test_every_key_bound_is_on_the_help_screen(owner):
     tokens = help_tokens() | {"y", "n"}  # the delete question names its own keys

@@ -22,6 +22,7 @@ from store.errors import StoreError, ValidationError
 from store.views import FilmSort, ReviewSort
 from tui.messages import (
     CriticFilterChanged,
+    ExactCriticChosen,
     FilmChosen,
     FilmDeleteRequested,
     FilmFormOpened,
@@ -41,6 +42,7 @@ from tui.messages import (
 from tui.plain import content, one_line
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.film_intents import FilmIntents
+from tui.screens.taste_intents import TasteIntents
 from tui.screens.text_intents import TextIntents
 from tui.session import BrowserSession, Outcome
 from tui.suggest import CriticSuggester
@@ -104,7 +106,7 @@ class TitleTyped(TitleFilterChanged):
 FORM_ROOM = 9
 
 
-class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
+class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
     # The footer (80 columns, with the palette's key) shows the keys a newcomer needs first; the
     # help screen (?) lists them all.
     # Priority (the keys typed after one wait until it has acted, and it acts once the keys typed
@@ -126,6 +128,10 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
         # With nothing to undo, `undo` is greyed in the footer and `u` falls through to this one,
         # which says so in the status line.
         Binding("u", "nothing_to_undo", "Undo", show=False, priority=True),
+        # Under a one-critic filter: the critics who agree. Otherwise `taste` is hidden and `m`
+        # falls through to the next one, which says what it needs in the status line.
+        Binding("m", "taste", "Agree", priority=True),
+        Binding("m", "no_single_critic", "Agree", show=False, priority=True),
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
@@ -519,7 +525,7 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
         focused = self.focused
         if action in (
             "critic_filter", "publication_filter", "title_search", "find", "find_everywhere", "add_review",
-            "new_film", "edit", "delete", "undo", "nothing_to_undo",
+            "new_film", "edit", "delete", "undo", "nothing_to_undo", "taste", "no_single_critic",
         ) and is_text_field(focused):
             return False  # a letter in a field ("/" too: Textual does not count "slash" as printable)
         if action in ("next_pane", "previous_pane") and focused is not None and self.reviews_pane.form in focused.ancestors:
@@ -535,6 +541,10 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
             return focused is self.films
         if action == "choose_film":
             return focused is self.films
+        if action == "taste":
+            return self.single_critic() is not None
+        if action == "no_single_critic":
+            return self.single_critic() is None
         if action == "undo" and not self.session.can_undo:
             return None
         if action == "nothing_to_undo" and self.session.can_undo:
@@ -547,7 +557,7 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
 
     def _sync_bindings(self) -> None:
         """Redraw the footer only when an action became (un)available: recomposing it costs ~10 ms."""
-        state = (self.session.can_undo, self.session.can_add_review, self.session.filtered)
+        state = (self.session.can_undo, self.session.can_add_review, self.session.filtered, self.single_critic() is not None)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -629,9 +639,13 @@ class BrowserScreen(FilmIntents, TextIntents, Screen[None]):
             # elsewhere (the palette), the change is out of date.
             if event.generation != self.critic_bar.generation:
                 return
+            self.session.set_critic_query(event.query)
+        elif isinstance(event, ExactCriticChosen):  # that critic and no other (the taste match's enter)
+            self.critic_bar.set_value(event.query, note=f"exactly {one_line(event.query)}")
+            self.session.set_critic_query(event.query, exact=True)
         else:
             self._show_query(self.critic_bar, event.query)
-        self.session.set_critic_query(event.query)
+            self.session.set_critic_query(event.query)
         self.reload_films()
 
     def _review_or_say_why(self, review_id: int) -> Review | None:
