@@ -9,8 +9,9 @@ per review, which is what lets one review be taken out again:
   histogram, the calls, the top critics' share, and the score sums the Metascore is made of,
   plus the lowest and highest review id it ever held (where to look for a review by id);
 - per critic, their review count and folded name (in the index), and their *posting*: film ->
-  one code per review (score + 1, or 0 unscored; + 128 for a top critic), read from its own
-  snapshot line when first asked for;
+  one code per review (score + 1, or 0 unscored; + 128 for a top critic; + 256 x the call: 1
+  positive, 2 mixed, 3 negative), read from its own snapshot line when first asked for: the
+  critic filter, the critic's profile and the taste match read no review;
 - per publication, its review count, and its posting: film -> [reviews, scored, score sum, top
   scored, top score sum], which is what a weight change needs to rescore every film it touches.
 
@@ -32,7 +33,8 @@ from store.records import REVIEWS_PREFIX, WrongShape, check_reviews, film_of_tab
 from store.text import FOLD_RULES, fold
 
 # Bump DIGEST_VERSION whenever what is persisted, or how it is computed, changes.
-DIGEST_VERSION = 1
+# 2: a critic's codes hold the review's call.
+DIGEST_VERSION = 2
 RULES = {"digest": DIGEST_VERSION, "fold": FOLD_RULES}
 
 # A film's vector.
@@ -45,6 +47,9 @@ WIDTH = 26
 # A publication's posting per film.
 P_COUNT, P_SCORED, P_SUM, P_TOP_SCORED, P_TOP_SUM = 0, 1, 2, 3, 4
 TOP_CODE = 128
+CALL_UNIT = 256  # a code's call: code // CALL_UNIT (0 none), see CALL_OF_CODE
+_CALL_NUMBER = {"positive": 1, "mixed": 2, "negative": 3}
+CALL_OF_CODE: tuple[str | None, ...] = (None, "positive", "mixed", "negative")
 
 _CALL_SLOT = {"positive": CALL_POSITIVE, "mixed": CALL_MIXED, "negative": CALL_NEGATIVE}
 _TOP_CALL_SLOT = {"positive": TOP_POSITIVE, "mixed": TOP_MIXED, "negative": TOP_NEGATIVE}
@@ -56,12 +61,17 @@ def is_review_table(name: str) -> bool:
 
 def review_code(record: Mapping[str, Any]) -> int:
     score = record.get("score")
-    return (0 if score is None else score + 1) + (TOP_CODE if record.get("top_critic") else 0)
+    sentiment = record.get("sentiment")
+    return (
+        (0 if score is None else score + 1)
+        + (TOP_CODE if record.get("top_critic") else 0)
+        + (0 if sentiment is None else CALL_UNIT * _CALL_NUMBER[sentiment])
+    )
 
 
 def code_score(code: int) -> int | None:
     """The score a critic posting's code holds (None: unscored)."""
-    plain = code & ~TOP_CODE
+    plain = code & (TOP_CODE - 1)
     return None if plain == 0 else plain - 1
 
 
@@ -250,14 +260,16 @@ class Digest:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def critic_films(self, critic: str) -> dict[int, list[int]]:
+    def critic_films(self, critic: str, *, keep: bool = True) -> dict[int, list[int]]:
         """The critic's posting: film -> one code per review (see review_code); read from the
-        snapshot when first asked for. Empty for a critic with no reviews. Never change it."""
+        snapshot when first asked for, and kept unless keep is False (a pass over every critic).
+        Empty for a critic with no reviews. Never change it."""
         posting = self._critic_postings.get(critic)
         if posting is None:
             piece = self._critic_pieces.get(critic)
             posting = {} if piece is None else _read_posting(piece, "critic", critic)
-            self._critic_postings[critic] = posting
+            if keep:
+                self._critic_postings[critic] = posting
         return posting
 
     def publication_films(self, publication: str) -> dict[int, list[int]]:

@@ -171,6 +171,14 @@ class Indexes:
         for film_id in list(self.digest.films):
             yield film_id, self.peek_table(film_id)
 
+    def critic_postings(self) -> Iterator[tuple[str, int, Mapping[int, list[int]]]]:
+        """Every critic as written, with their review count and posting (film -> a code per review,
+        digest.review_code): a pass over every critic's reviews without reading one (the taste
+        match's columns). Postings not read yet are read and not kept."""
+        digest = self.digest
+        for name, count in list(digest.critics.items()):
+            yield name, count, digest.critic_films(name, keep=False)
+
     def film_of_review(self, review_id: int) -> int | None:
         """The film holding a review: the films whose id span covers it, those read already first."""
         key = str(review_id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from store.digest import CALL_OF_CODE, CALL_UNIT, code_score
 from store.domain import Film
 from store.text import fold
 
@@ -192,6 +193,99 @@ def build_columns(tables: Iterable[tuple[int, Mapping[str, Mapping[str, Any]]]])
         score=np.frombuffer(scores, dtype=np.float64).copy() if scores else np.zeros(0, np.float64),
         call=np.frombuffer(calls, dtype=np.int8).copy() if calls else np.zeros(0, np.int8),
         code_of=dict(code_of),
+    )
+    for column in (columns.critic, columns.film, columns.score, columns.call):
+        column.flags.writeable = False
+    return columns
+
+
+def columns_from_postings(
+    postings: Iterable[tuple[str, int, Mapping[int, list[int]]]],
+    table_of: Callable[[int], Mapping[str, Mapping[str, Any]]],
+) -> TasteColumns:
+    """The same columns as build_columns, from each critic's posting (store/digest.py: film -> a
+    code per review holding its score and call), so no review is read: the critic's one review of
+    a film (nearly always) gives the pair at once. A critic's several reviews of one film, or
+    reviews of it under two spellings of their name, are merged from that film's reviews as
+    build_columns merges them (the latest call needs the dates)."""
+    import numpy as np
+
+    call_code = [NO_CALL if call is None else CALL_CODES[call] for call in CALL_OF_CODE]
+    spelling_of: dict[str, int] = {}
+    critic_of_spelling: list[int] = []
+    spellings: list[str] = []
+    review_counts: list[int] = []
+    code_of: dict[str, int] = {}
+    critics, films, scores, calls = array("i"), array("q"), array("d"), array("b")
+    nan = math.nan
+    several: list[tuple[int, int]] = []  # (critic code, film) to merge from the film's reviews
+    spelled_twice: set[int] = set()  # critic codes with more than one spelling
+    for name, count, posting in postings:
+        code = code_of.setdefault(fold(name), len(code_of))
+        if code in critic_of_spelling:
+            spelled_twice.add(code)
+        spelling_of[name] = len(spellings)
+        spellings.append(name)
+        critic_of_spelling.append(code)
+        review_counts.append(count)
+        for film_id, codes in posting.items():
+            if len(codes) == 1:
+                review = codes[0]
+                score = code_score(review)
+                critics.append(code)
+                films.append(film_id)
+                scores.append(nan if score is None else score)
+                calls.append(call_code[review // CALL_UNIT])
+                continue
+            # Several reviews of one film: the mean of the scored ones is in the codes; so is the
+            # latest call, unless they state different calls (then the dates decide: read below).
+            stated = {review // CALL_UNIT for review in codes} - {0}
+            if len(stated) > 1:
+                several.append((code, film_id))
+                continue
+            scored = [score for score in map(code_score, codes) if score is not None]
+            critics.append(code)
+            films.append(film_id)
+            scores.append(math.fsum(scored) / len(scored) if scored else nan)
+            calls.append(call_code[stated.pop()] if stated else NO_CALL)
+    critic = np.frombuffer(critics, dtype=np.int32).copy() if critics else np.zeros(0, np.int32)
+    film = np.frombuffer(films, dtype=np.int64).copy() if films else np.zeros(0, np.int64)
+    score = np.frombuffer(scores, dtype=np.float64).copy() if scores else np.zeros(0, np.float64)
+    call = np.frombuffer(calls, dtype=np.int8).copy() if calls else np.zeros(0, np.int8)
+    if spelled_twice:  # pairs of one critic under two spellings: merged below
+        pick = np.isin(critic, np.fromiter(spelled_twice, dtype=np.int32))
+        seen: dict[tuple[int, int], int] = {}
+        for at in np.flatnonzero(pick).tolist():
+            pair = (int(critic[at]), int(film[at]))
+            if pair in seen:
+                several.append(pair)
+            seen[pair] = at
+    if several:
+        merged = sorted(set(several), key=lambda pair: (pair[1], pair[0]))  # by film: each read once
+        span = int(max(film.max() if len(film) else 0, max(film_id for _, film_id in merged))) + 1
+        merged_keys = np.array([code * span + film_id for code, film_id in merged], dtype=np.int64)
+        keep = ~np.isin(critic.astype(np.int64) * span + film, merged_keys)
+        rows = array("d"), array("b")
+        table: Mapping[str, Mapping[str, Any]] = {}
+        read = None
+        for code, film_id in merged:
+            if film_id != read:
+                table, read = table_of(film_id), film_id
+            row_scores, row_calls = array("d", [0.0]), array("b", [0])
+            _merge(table, code, 0, spelling_of, critic_of_spelling, row_scores, row_calls, {})
+            rows[0].append(row_scores[0])
+            rows[1].append(row_calls[0])
+        critic = np.concatenate([critic[keep], np.array([code for code, _ in merged], dtype=np.int32)])
+        film = np.concatenate([film[keep], np.array([film_id for _, film_id in merged], dtype=np.int64)])
+        score = np.concatenate([score[keep], np.frombuffer(rows[0], dtype=np.float64)])
+        call = np.concatenate([call[keep], np.frombuffer(rows[1], dtype=np.int8)])
+    counts = np.array(review_counts, dtype=np.int64)
+    names = _shown_names(spellings, critic_of_spelling, counts, len(code_of))
+    folds = [""] * len(code_of)
+    for folded, code in code_of.items():
+        folds[code] = folded
+    columns = TasteColumns(
+        names=tuple(names), folds=tuple(folds), critic=critic, film=film, score=score, call=call, code_of=dict(code_of)
     )
     for column in (columns.critic, columns.film, columns.score, columns.call):
         column.flags.writeable = False

@@ -12,7 +12,7 @@ from store.taste import (
     MatchResult,
     RecommendationResult,
     TasteColumns,
-    build_columns,
+    columns_from_postings,
     match,
     recommend,
 )
@@ -28,8 +28,9 @@ class TasteQueries:
     _taste: tuple[Indexes, int, TasteColumns] | None = None
 
     def taste_columns(self) -> TasteColumns:
-        """The score columns of every (critic, film) pair, built from Indexes.film_tables() once
-        and kept while Indexes.generation stands still (any change builds them again)."""
+        """The score columns of every (critic, film) pair, built from every critic's posting in the
+        digest once (no review is read: Indexes.critic_postings) and kept while
+        Indexes.generation stands still (any change builds them again)."""
         index = self._index
         cached = self._taste
         if cached is not None and cached[0] is index and cached[1] == index.generation:
@@ -38,7 +39,7 @@ class TasteQueries:
         for _ in range(_BUILD_ATTEMPTS):
             generation = index.generation
             try:
-                columns = build_columns(index.film_tables())
+                columns = columns_from_postings(index.critic_postings(), index.peek_table)
             except RuntimeError:  # a table changed size while it was read (a write on another thread)
                 continue
             if index.generation == generation:

@@ -279,3 +279,40 @@ def test_matches_agree_with_the_definitions_read_literally(tmp_path_factory, rev
                 assert got[other].r == pytest.approx(r, abs=1e-9)
                 assert got[other].lower_bound == pytest.approx(lower, abs=1e-9)
                 assert got[other].mean_abs_diff == diff
+
+
+def test_columns_from_the_critics_postings_equal_columns_from_every_review(tmp_path):
+    """The taste match reads the digest's postings, not the reviews: both must give the same pairs,
+    including a critic's several reviews of one film (mean, latest call by date) and a critic under
+    two spellings of their name in one film."""
+    import numpy as np
+
+    from store.taste import build_columns, columns_from_postings
+
+    with Repository.open(tmp_path / "both.json") as repo:
+        films = {title: repo.add_film(title, 2000 + n).id for n, title in enumerate(FILMS, 1)}
+        for n, title in enumerate(FILMS):
+            _add(repo, films, "Zoë Brandt", title, str(40 + n * 5), call=("positive", "negative", None)[n % 3])
+            _add(repo, films, "Bo", title, None if n % 4 == 0 else str(90 - n * 3), call="mixed" if n % 2 else None)
+        _add(repo, films, "ZOE BRANDT", "Film 2", "95", call="positive", when="2021-05-01")  # a second spelling, later
+        _add(repo, films, "Bo", "Film 3", "20", call="negative", when="2019-01-01")  # twice, one call stated
+        _add(repo, films, "Bo", "Film 4", "30", call="positive", when="2019-01-01")  # two calls: the dates decide
+        repo.compact()
+    with Repository.open(tmp_path / "both.json") as repo:
+        index = repo._index
+        from_reviews = build_columns(index.film_tables())
+        from_postings = columns_from_postings(index.critic_postings(), index.peek_table)
+        assert [name for name in index.critic_counts if index.digest.critic_films(name)]  # postings were read
+        for columns in (from_reviews, from_postings):
+            assert columns.names[columns.code_of["zoe brandt"]] == "Zoë Brandt"
+
+        def rows(columns):
+            order = sorted(range(len(columns.critic)), key=lambda i: (columns.folds[columns.critic[i]], columns.film[i]))
+            return [
+                (columns.folds[columns.critic[i]], int(columns.film[i]),
+                 None if np.isnan(columns.score[i]) else float(columns.score[i]), int(columns.call[i]))
+                for i in order
+            ]
+
+        assert rows(from_postings) == rows(from_reviews)
+        assert sorted(from_postings.names) == sorted(from_reviews.names)
