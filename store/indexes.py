@@ -102,6 +102,9 @@ class Indexes:
         self._weighted: list[tuple[str, float]] = []  # publications whose weight is not 1
         self._summaries: dict[int, FilmSummary] = {}
         self._review_lists: dict[int, tuple[Review, ...]] = {}
+        # Reviews listed or written in this process -> their film: an edit of one is found without
+        # looking through every film's id span (film_of_review).
+        self._seen_reviews: dict[int, int] = {}
         self._tallies: dict[str, CriticTally] = {}
         self._orders: dict[FilmSort, list[int]] = {}
         # Counts changes: what is built outside the caches above (top critics' films and
@@ -182,6 +185,9 @@ class Indexes:
     def film_of_review(self, review_id: int) -> int | None:
         """The film holding a review: the films whose id span covers it, those read already first."""
         key = str(review_id)
+        seen = self._seen_reviews.get(review_id)
+        if seen is not None and key in self._source.peek(reviews_table(seen)):
+            return seen
         candidates = self.digest.films_holding(review_id)
         candidates.sort(key=lambda film_id: not self._source.is_loaded(reviews_table(film_id)))
         for film_id in candidates:
@@ -273,10 +279,15 @@ class Indexes:
         self._orders.pop(FilmSort.REVIEWS, None)
         self._tallies.clear()
 
-    def review_changed(self, film_id: int, old: Record | None, new: Record | None) -> None:
+    def review_changed(self, film_id: int, old: Record | None, new: Record | None, review_id: int | None = None) -> None:
         """One review put (old None: added) or removed (new None), already counted by the
         digest: drops what it can move. Costs one review, not the film's size."""
         self.generation += 1
+        if review_id is not None:
+            if new is None:
+                self._seen_reviews.pop(review_id, None)
+            else:
+                self._seen_reviews[review_id] = film_id
         self._summaries.pop(film_id, None)
         self._review_lists.pop(film_id, None)
         self._orders.pop(FilmSort.METASCORE, None)
@@ -336,6 +347,7 @@ class Indexes:
             reviews = tuple(review_from_record(int(key), film_id, table[key]) for key in sorted(table, key=int))
             if keep:
                 self._review_lists[film_id] = reviews
+                self._seen_reviews.update(dict.fromkeys((review.id for review in reviews), film_id))
         return reviews
 
     def order(self, sort: FilmSort) -> list[int]:

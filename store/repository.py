@@ -146,7 +146,7 @@ class Repository(Queries):
             elif change.key is None:
                 fresh.add(film_id)  # a whole table (an import's new film): once, at the end
             else:
-                index.review_changed(film_id, change.old, change.new)
+                index.review_changed(film_id, change.old, change.new, int(change.key))
         for film_id in fresh:
             index.index_film(film_id)
         if FILMS in whole:

@@ -4,10 +4,14 @@ BrowserScreen; Textual finds these handlers by name (on_<message>) along the cla
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from store.text import fold
 from tui.messages import ExactCriticChosen, FilmChosen, TasteMatchRequested
-from tui.screens.taste import TasteChoice, TasteScreen
 from tui.widgets.focus import after_keys_land
+
+if TYPE_CHECKING:
+    from tui.screens.taste import TasteChoice
 
 NOT_ONE_CRITIC = "m: filter by one critic first (c)"
 
@@ -57,5 +61,9 @@ class TasteIntents:
                 self.post_message(ExactCriticChosen(choice.critic))
             elif choice.film_id is not None:
                 self.post_message(FilmChosen(choice.film_id, focus_reviews=True))
+
+        # Imported when first opened: the view and the taste arithmetic behind it are not needed
+        # for the browser's first frame (first_paint).
+        from tui.screens.taste import TasteScreen
 
         self.app.push_screen(TasteScreen(repository, event.critic), chosen)

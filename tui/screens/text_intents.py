@@ -7,7 +7,6 @@ from __future__ import annotations
 from store.domain import Film, Review
 from tui.messages import FindEverywhereRequested, ReviewCopyRequested
 from tui.plain import one_line
-from tui.screens.find import FindScreen
 from tui.widgets.focus import focus_now
 
 
@@ -41,6 +40,8 @@ class TextIntents:
         def chosen(review_id: int | None) -> None:
             if review_id is not None:
                 self._go_to_found(review_id, screen.field.value)
+
+        from tui.screens.find import FindScreen  # when first asked for: not needed for the first frame
 
         screen = FindScreen(repository, event.query)
         self.app.push_screen(screen, chosen)
