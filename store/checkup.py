@@ -22,7 +22,8 @@ from store.records import FILMS, META, PUBLICATIONS, WrongShape, check_reviews, 
 from store.changes import Tables, apply_op, undo_change
 from store.digest import RULES as DIGEST_RULES, Digest
 from store.durable import SnapshotFile
-from store.storage import JOURNAL_FORMAT, SCHEMA_VERSION, SNAPSHOT_FORMAT, snapshot_chunks
+from store.snapshot import snapshot_chunks
+from store.storage import JOURNAL_FORMAT, SCHEMA_VERSION, SNAPSHOT_FORMAT
 
 
 @dataclass

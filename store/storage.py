@@ -37,10 +37,9 @@ import fcntl
 import os
 import re
 import threading
-import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import orjson
 from tinydb.storages import Storage
@@ -56,6 +55,7 @@ from store.digest import RULES as DIGEST_RULES, Digest, is_review_table
 from store.durable import Piece, SnapshotFile, decode_line, describe, encode_line, unreadable, write_atomically
 from store.errors import StoreError
 from store.records import WrongShape, film_of_table
+from store.snapshot import Unloaded, index_place, snapshot_chunks
 
 # 1: a journal line holds whole tables. 2: record-level journal lines with the database's id
 # and a sequence number; the snapshot names the database. 3: the snapshot ends with an index
@@ -77,24 +77,6 @@ SNAPSHOT_FORMAT = "critics"
 JOURNAL_FORMAT = "critics-journal"
 
 _EMPTY: dict[str, Record] = {}
-TRAILER_BYTES = 256  # the last line of an indexed snapshot, where its index is, fits in these
-
-
-class Unloaded:
-    """A table still on disk: read (and checked) when first asked for. added holds the records the
-    journal put since the snapshot under ids the snapshot cannot hold (ids only grow): laid over
-    the table when it is read, so replaying adds to a large film at open reads none of it."""
-
-    __slots__ = ("piece", "count", "added")
-
-    def __init__(self, piece: Piece, count: int) -> None:
-        self.piece, self.count = piece, count
-        self.added: dict[str, Record] | None = None
-
-    def __len__(self) -> int:
-        return self.count + (len(self.added) if self.added else 0)
-
-
 class _HandedOut(dict):
     """The outer dict read() hands to TinyDB, remembering the tables it held then."""
 
@@ -598,13 +580,10 @@ class JournaledStorage(Storage):
         where = str(self.path)
         file = SnapshotFile(self.path, os.dup(handle.fileno()))
         try:
-            tail = file.read(max(0, size - TRAILER_BYTES), min(size, TRAILER_BYTES))
-            try:
-                if not tail.endswith(b"\n"):
-                    raise ValueError
-                offset, length, crc = orjson.loads(tail[:-1].rsplit(b"\n", 1)[-1])["index"]
-            except (ValueError, TypeError, KeyError):
-                raise StoreError(f"{where} is truncated or damaged (no index at its end); it was left untouched") from None
+            where_index = index_place(file, size)
+            if where_index is None:
+                raise StoreError(f"{where} is truncated or damaged (no index at its end); it was left untouched")
+            offset, length, crc = where_index
             index = orjson.loads(Piece(file, offset, length, crc).read())
             placed = index["tables"]
             if len(placed) != count:
@@ -1057,47 +1036,3 @@ class JournaledStorage(Storage):
         except FileNotFoundError:
             pass
 
-
-def snapshot_chunks(
-    header: dict[str, Any],
-    tables: Tables,
-    digest: Digest,
-    placed: dict[tuple[str, str], tuple[int, int, int]],
-    copied: Callable[[Piece, str, str], bytes],
-) -> Iterator[bytes]:
-    """A snapshot, a line at a time (memory holds one table's JSON, never the whole snapshot
-    twice): the header, a line per table, a line per posting of the digest, the index (where
-    each line is, and the digest), and a last line saying where the index is. A table or
-    posting not read since the last snapshot (a Piece) is copied as its bytes by copied(piece,
-    kind, name), which checks them: damage is refused, never copied on. placed gets where each
-    line went."""
-    position = 0
-
-    def line(key: tuple[str, str], data: bytes) -> bytes:
-        nonlocal position
-        placed[key] = (position, len(data), zlib.crc32(data))
-        position += len(data)
-        return data
-
-    first = orjson.dumps(header) + b"\n"
-    position = len(first)
-    yield first
-    counts: dict[str, int] = {}
-    for name, table in tables.items():
-        counts[name] = len(table)
-        if type(table) is Unloaded:
-            yield line(("table", name), copied(table.piece, "table", name))
-        else:
-            yield line(("table", name), orjson.dumps([name, table]) + b"\n")
-    for kind, name, data in digest.lines():
-        if isinstance(data, Piece):
-            data = copied(data, kind, name)
-        yield line((kind, name), data)
-    index = orjson.dumps({
-        "tables": {name: [*placed[("table", name)][:2], counts[name], placed[("table", name)][2]] for name in tables},
-        "digest": digest.index(placed),
-    }) + b"\n"
-    at = position
-    placed[("index", "")] = (at, len(index), zlib.crc32(index))
-    yield index
-    yield orjson.dumps({"index": [at, len(index), zlib.crc32(index)]}) + b"\n"

@@ -11,7 +11,7 @@ import orjson
 
 from store.digest import Digest
 from store.records import film_of_table
-from store.storage import snapshot_chunks
+from store.snapshot import snapshot_chunks
 
 
 def read_snapshot(path: Path) -> tuple[dict[str, Any], dict[str, dict]]:

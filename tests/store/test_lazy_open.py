@@ -15,7 +15,8 @@ from store.errors import StoreError
 from store.records import reviews_table
 from store.repository import Repository
 from store.scoring import summarize_scores
-from store.storage import SCHEMA_VERSION, TRAILER_BYTES, JournaledStorage
+from store.snapshot import TRAILER_BYTES
+from store.storage import SCHEMA_VERSION, JournaledStorage
 from store.views import FilmSort
 from tests.index_state import fresh_indexes, index_state
 
