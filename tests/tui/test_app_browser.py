@@ -720,7 +720,9 @@ async def test_a_film_damaged_on_disk_is_named_and_the_browser_goes_on_with_the_
             await pilot.press("j")
             await pilot.pause()
             assert app.browser.selected_film == damaged and app.browser.reviews.rows == []
-            assert str(app.browser.reviews_pane.border_subtitle) == "cannot be read"
+            assert str(app.browser.reviews_pane.border_subtitle) == "cannot be read: see critics check"
+            title = repository.film(damaged).label
+            assert str(app.browser.reviews_pane.border_title) == f"Reviews · {title}"  # not the film before
             assert any(f"film {damaged}" in str(n.message) for n in app._notifications)
             await pilot.press("j")
             await pilot.pause()

@@ -329,23 +329,23 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
         repository = self.repository
         if repository is None or self.selected_film is None:
             return
+        pane = self.reviews_pane
+        film = repository.film(self.selected_film)
+        pane.border_title = Content("Reviews · ") + content(film.label)
         try:
             rows = self.session.reviews()
         except StoreError as error:
             # This film's reviews are damaged on disk (read when first asked for): say so, and
             # the rest of the database goes on working (`critics check` says what is damaged).
             self.reviews.set_rows([], announce=False)
-            self.reviews_pane.detail.show(None)
-            self.reviews_pane.border_subtitle = Content("cannot be read")
+            pane.detail.show(None)
+            pane.border_subtitle = Content("cannot be read: see critics check")
             self.notify(one_line(str(error)), title="Damaged", severity="error", markup=False)
             return
         review_list = self.reviews
         review_list.show_sort(REVIEW_SORT_COLUMNS[self.review_sort], self.session.reviews_descending)
         review_list.set_rows(rows, keep=keep, announce=False, reset=reset)
-        self.reviews_pane.detail.show(review_list.current)
-        pane = self.reviews_pane
-        film = repository.film(self.selected_film)
-        pane.border_title = Content("Reviews · ") + content(film.label)
+        pane.detail.show(review_list.current)
         count = f"{len(rows)}"
         if self.critic_query and self.session.critic_exact:
             count += f" by {one_line(self.critic_query)}"
