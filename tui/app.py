@@ -19,11 +19,12 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from store.errors import StoreError
+from store.sample import open_repository
 from tui.screens.browser import BrowserScreen
 from tui.screens.help import HelpScreen
 from tui.settings import load_settings, save_settings, settings_path_for
 
-if TYPE_CHECKING:  # the store itself is imported by the opening thread, after the first frame
+if TYPE_CHECKING:
     from store.repository import Repository
 
 def _film_commands():
@@ -157,8 +158,6 @@ class CriticsApp(App[None]):
         # Opening makes objects by the ten thousand and keeps them: with the collector on, each of
         # its passes would also walk everything Textual made at start-up (most of the open's time
         # in a launched browser). They are frozen below once the store is large.
-        from store.sample import open_repository
-
         gc.disable()
         try:
             repository = open_repository(self._path, seed_sample=self._seed_sample, progress=progress)
