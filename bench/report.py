@@ -20,7 +20,6 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "add_big_film": ("ratio:sqlite_insert_commit", 2.0, "<= 2x sqlite3 insert+commit"),
     "critic_filter": ("ms", 1.0, "<= 1 ms"),
     "find_first": ("ms", 200.0, "<= 200 ms"),
-    # At 1.13M reviews: match <= 500 ms, recommend <= 1 s (README, "Critics who agree with you").
     "match": ("ms", 100.0, "<= 100 ms"),
     "recommend": ("ms", 200.0, "<= 200 ms"),
     "filter_keystroke": ("ms", 50.0, "<= 50 ms"),
@@ -40,6 +39,8 @@ LARGE_TARGETS: dict[str, tuple[str, float, str]] = {
     "peak_rss_mb": ("mb", 400.0, "<= 400 MB"),
     "stats_json": ("ms", 3000.0, "<= 3 s"),
     "export": ("mb:export", 400.0, "peak <= 400 MB"),
+    "match": ("ms", 500.0, "<= 500 ms"),
+    "recommend": ("ms", 1000.0, "<= 1 s"),
 }
 
 
