@@ -114,6 +114,9 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
     # a text field the printable ones are letters (check_action). `e` and enter stand in for the
     # lists' own (same look in the footer) where they apply.
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer shows it first: at 80 columns with filters on, the keys after the
+        # fifth or sixth do not fit, and help must always be in reach (it lists them all).
+        Binding("question_mark", "app.help", "Help"),
         Binding("c", "critic_filter", "Critic", priority=True),
         Binding("p", "publication_filter", "Publication", show=False, priority=True),
         Binding("slash", "title_search", "Title", show=False, priority=True),
@@ -136,7 +139,9 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("t", "top_critics", "Top critics", show=False),
-        Binding("escape", "clear_filters", "Clear filters"),
+        # "Clear", not "Clear filters": at 80 columns under a one-critic filter the films pane's
+        # footer holds help, every film key, m and esc, and the filters are named beside it.
+        Binding("escape", "clear_filters", "Clear"),
     ]
     ESCAPE_TO_MINIMIZE = False  # escape is the form's (cancel) when it fills a small screen
 
