@@ -19,7 +19,7 @@ from tui.words import counted
 class FilmIntents:
     """Needs the browser's session, repository, films list and _show_outcome."""
 
-    def on_film_form_opened(self, event: FilmFormOpened) -> None:
+    async def on_film_form_opened(self, event: FilmFormOpened) -> None:
         event.stop()
         if self.repository is None:
             return
@@ -30,7 +30,10 @@ class FilmIntents:
             except StoreError as error:
                 self.notify(one_line(str(error)), severity="error", markup=False)
                 return
-        self.app.push_screen(FilmFormScreen(self.save_film, film))
+        # Awaited: the key hold's last marker comes through the browser after this handler, so
+        # the keys typed after `n` reach the form only once its title field has focus (under load
+        # a form still mounting took them and they were lost).
+        await self.app.push_screen(FilmFormScreen(self.save_film, film))
 
     def save_film(self, fields: FilmFields) -> dict[str, str] | None:
         """Save what the film form holds; the store's reasons per field if it refuses (then

@@ -48,7 +48,7 @@ class TasteIntents:
             return
         self.post_message(TasteMatchRequested(critic))
 
-    def on_taste_match_requested(self, event: TasteMatchRequested) -> None:
+    async def on_taste_match_requested(self, event: TasteMatchRequested) -> None:
         event.stop()
         repository = self.repository
         if repository is None:
@@ -66,4 +66,4 @@ class TasteIntents:
         # for the browser's first frame (first_paint).
         from tui.screens.taste import TasteScreen
 
-        self.app.push_screen(TasteScreen(repository, event.critic), chosen)
+        await self.app.push_screen(TasteScreen(repository, event.critic), chosen)  # mounted before keys go on

@@ -31,7 +31,7 @@ class TextIntents:
         who = one_line(review.critic) if review.critic else "an uncredited critic"
         self._update_status(f"Copied the review by {who} (the terminal must allow OSC 52 clipboard writes).")
 
-    def on_find_everywhere_requested(self, event: FindEverywhereRequested) -> None:
+    async def on_find_everywhere_requested(self, event: FindEverywhereRequested) -> None:
         event.stop()
         repository = self.repository
         if repository is None:
@@ -44,7 +44,7 @@ class TextIntents:
         from tui.screens.find import FindScreen  # when first asked for: not needed for the first frame
 
         screen = FindScreen(repository, event.query)
-        self.app.push_screen(screen, chosen)
+        await self.app.push_screen(screen, chosen)  # mounted before the keys typed after F go on
 
     def _go_to_found(self, review_id: int, query: str) -> None:
         """A find chosen: its film selected, the film's reviews holding the words listed, and the
