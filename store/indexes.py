@@ -170,7 +170,8 @@ class Indexes:
 
     def film_tables(self) -> Iterator[tuple[int, Table]]:
         """Every film that has reviews, with its reviews table (review id as text -> record), for a
-        pass over every review (a taste match's columns). Read only: the tables are the store's."""
+        pass over every review (taste.build_columns, the reference the taste match's columns are
+        tested against). Read only: the tables are the store's."""
         for film_id in list(self.digest.films):
             yield film_id, self.peek_table(film_id)
 

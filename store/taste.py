@@ -132,7 +132,9 @@ class RecommendationResult:
 
 def build_columns(tables: Iterable[tuple[int, Mapping[str, Mapping[str, Any]]]]) -> TasteColumns:
     """The columns from every film's reviews table (Indexes.film_tables()). One Python visit per
-    review; a critic reviewing a film more than once (rare) is merged afterwards."""
+    review; a critic reviewing a film more than once (rare) is merged afterwards. The store asks
+    columns_from_postings instead (no review read); this reads the reviews themselves and is kept
+    as the reference tests/store/test_taste.py holds that one equal to."""
     import numpy as np
 
     spelling_of: dict[str, int] = {}  # a name as written -> its spelling number
