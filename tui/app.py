@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.theme import Theme
@@ -68,16 +69,28 @@ class KeyHold:
     # Rounds of markers before the action: the keys themselves, then the messages their actions
     # posted (a cursor key's FilmChosen, a field's Changed).
     ROUNDS_BEFORE = 2
-    # Past this, the action runs and the keys go on anyway (a marker lost with a removed widget);
+    # Past this, the action runs and the keys go on anyway (a marker lost some way not foreseen);
     # long enough for a queue of refilters on a large store to drain first.
     TIMEOUT = 5.0
+    # How often a waiting hold looks for markers whose way back closed under them.
+    LOST_CHECK = 0.02
 
     def __init__(self, action: Callable[[], Any]) -> None:
         self.action = action
         self.rounds_before = self.ROUNDS_BEFORE
         self.acted = False
-        self.waiting = 0
+        # The markers of this round not back yet, each with the nodes it bubbles through.
+        self.waiting: dict[KeysLanded, tuple[MessagePump, ...]] = {}
         self.timer: Timer | None = None
+        self.lost_check: Timer | None = None
+
+    def lost(self) -> bool:
+        """Drop the markers that cannot come back: a node on their way closed (a screen a
+        confirmation's callback dismissed). What was queued there went with it."""
+        for marker, way in list(self.waiting.items()):
+            if any(node._closing or node._closed for node in way):
+                del self.waiting[marker]
+        return not self.waiting
 
 
 # Past this many reviews, freezing the loaded objects out of the garbage collector's view
@@ -238,6 +251,7 @@ class CriticsApp(App[None]):
             return
         hold = self._hold = KeyHold(action)
         hold.timer = self.set_timer(KeyHold.TIMEOUT, lambda: self._give_up(hold))
+        hold.lost_check = self.set_interval(KeyHold.LOST_CHECK, lambda: self._check_lost(hold))
         self._advance(hold)
 
     def _advance(self, hold: KeyHold) -> bool:
@@ -257,11 +271,16 @@ class CriticsApp(App[None]):
                     targets.append(self.browser)
             else:
                 break
-            hold.waiting = sum(1 for target in targets if target.post_message(KeysLanded(hold)))
+            hold.waiting = {}
+            for target in targets:
+                marker = KeysLanded(hold)
+                if target.post_message(marker):
+                    hold.waiting[marker] = tuple(target.ancestors_with_self) if isinstance(target, DOMNode) else (target,)
             if hold.waiting:
                 return False
-        if hold.timer is not None:
-            hold.timer.stop()
+        for timer in (hold.timer, hold.lost_check):
+            if timer is not None:
+                timer.stop()
         self._hold = None
         self._routed.clear()
         return True
@@ -269,10 +288,13 @@ class CriticsApp(App[None]):
     async def on_keys_landed(self, message: KeysLanded) -> None:
         message.stop()
         hold = message.hold
-        if hold is self._hold:
-            hold.waiting -= 1
-            if hold.waiting <= 0 and self._advance(hold):
+        if hold is self._hold and hold.waiting.pop(message, None) is not None:
+            if not hold.waiting and self._advance(hold):
                 await self._route_held()
+
+    async def _check_lost(self, hold: KeyHold) -> None:
+        if hold is self._hold and hold.waiting and hold.lost() and self._advance(hold):
+            await self._route_held()
 
     async def _give_up(self, hold: KeyHold) -> None:
         if hold is self._hold:
@@ -280,7 +302,7 @@ class CriticsApp(App[None]):
             if not hold.acted:
                 hold.acted = True
                 hold.action()
-            hold.waiting = 0
+            hold.waiting = {}
             if self._advance(hold):
                 await self._route_held()
 

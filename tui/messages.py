@@ -11,10 +11,14 @@ from store.domain import ReviewDraft
 
 @dataclass
 class FilmChosen(Message):
-    """Show this film's reviews and summary (focus_reviews: also move to the reviews pane)."""
+    """Show this film's reviews and summary (focus_reviews: also move to the reviews pane).
+
+    move: which move of the films cursor posted it (None: chosen elsewhere). Keys typed quickly move
+    the cursor again before this is handled; only the latest move's choice is acted on."""
 
     film_id: int
     focus_reviews: bool = False
+    move: int | None = None
 
 
 @dataclass

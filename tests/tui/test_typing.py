@@ -196,6 +196,9 @@ async def one_by_one(store, *parts: str) -> dict:
         await settle(pilot)
         for event in key_events(*parts):
             await pilot.press(event.key)
+            # Typed slowly, no key waits for another: a hold left open (a marker lost on its way)
+            # would keep the next keys from anywhere for seconds.
+            assert app._hold is None, f"the keys after {event.key!r} are still held"
         await settle(pilot)
         return state(app)
 
@@ -207,6 +210,17 @@ async def at_once(app, pilot, *parts: str, until=None) -> dict:
     await settle(pilot, until)
     await settle(pilot)
     return state(app)
+
+
+async def spaced(app, pilot, *parts: str, ticks: int) -> None:
+    """The keys one at a time with `ticks` turns of the event loop between them: somewhere between a
+    burst (0) and one by one, each key arriving while the ones before it are still being handled."""
+    for index, event in enumerate(key_events(*parts)):
+        if index:
+            for _ in range(ticks):
+                await asyncio.sleep(0)
+        app._driver.send_message(event)
+    await settle(pilot)
 
 
 BURSTS = {
@@ -230,6 +244,14 @@ BURSTS = {
     "tab between panes, then e": ("j", TAB, TAB, "j", "e"),
     "enter on a film, then e": ("j", ENTER, "j", "e", "Edited", TAB),
     "shift+tab out of the films": ("k", SHIFT_TAB, "j", TAB, "j"),
+    # Every screen closed, then a list key: it moves the films cursor at once.
+    "the help, closed": ("?", ESCAPE, "j"),
+    "a question mark in a bar": ("/", "why?", ENTER, "j"),
+    "an unchanged film form, closed": ("n", ESCAPE, "j"),
+    "a changed film form, kept, then closed": ("n", "X", ESCAPE, "n", "Y", ESCAPE, "y", "j"),
+    "a review's deletion refused": (TAB, TAB, "d", "n", "j"),
+    "the search everywhere, closed": ("F", "the", ESCAPE, ESCAPE, "j"),
+    "the agreement view, closed": ("c", "noel murray", ENTER, "m", ESCAPE, "j"),
 }
 
 
@@ -239,6 +261,14 @@ async def test_keys_typed_at_once_land_where_they_land_one_by_one(store, keys):
     app = browser(store)
     async with app.run_test(size=(80, 24)) as pilot:
         assert await at_once(app, pilot, *keys, until=lambda: state(app) == expected) == expected
+    # And typed at speeds between the two, each key coming in while the ones before it are handled.
+    for ticks in (1, 2):
+        app = browser(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await spaced(app, pilot, *keys, ticks=ticks)
+            await settle(pilot, lambda: state(app) == expected)
+            assert (ticks, state(app), app._hold) == (ticks, expected, None)
 
 
 # Bursts that change the store: each way of typing them gets a store of its own.
@@ -310,9 +340,27 @@ async def test_the_bursts_above_mean_what_they_say(store):
     again = await one_by_one(store, *BURSTS["escape in the form, then a again"])
     assert again["form"] == (True, {"critic": "q", "publication": "", "date": FIXED_TODAY.isoformat(),
                                     "grade": "", "excerpt": ""})
+    asked = await one_by_one(store, *BURSTS["a question mark in a bar"])
+    assert asked["title bar"] == ("why?", False, "why?") and asked["screen"] == "BrowserScreen"
+    helped = await one_by_one(store, *BURSTS["the help, closed"])
+    assert helped["screen"] == "BrowserScreen" and helped["film"][0] == 1
     edit = await one_by_one(store, *BURSTS["tab between panes, then e"])
     assert edit["form"][1]["critic"] == "Zoë Brandt" and edit["focused"] == "critic"
 
+
+async def test_list_keys_arriving_mid_handling_move_as_far_as_they_say(app):
+    # Found in a real terminal: three j's ended on the second film down, not the third. The
+    # first j's FilmChosen, handled after the second j had moved on, put the cursor back a row,
+    # and the third j moved on from there.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        films = app.browser.films
+        ids = [summary.film.id for summary in films.rows]
+        for ticks in range(0, 12):
+            await pilot.press("g")
+            await settle(pilot)
+            await spaced(app, pilot, "jjjkj", ticks=ticks)
+            assert (ticks, films.cursor, app.browser.selected_film) == (ticks, 3, ids[3])
 
 async def test_a_name_tab_and_another_name_typed_at_once_fill_two_fields(app):
     async with app.run_test(size=(80, 24)) as pilot:
@@ -476,3 +524,4 @@ async def test_keys_typed_after_n_wait_for_the_film_form_however_slowly_it_mount
             assert [film.title for film in store.find_films("Slow Mount")] == ["Slow Mount"]
     finally:
         store.close()
+

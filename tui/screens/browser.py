@@ -116,7 +116,7 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # First, so the footer shows it first: at 80 columns with filters on, the keys after the
         # fifth or sixth do not fit, and help must always be in reach (it lists them all).
-        Binding("question_mark", "app.help", "Help"),
+        Binding("question_mark", "help", "Help", priority=True),
         Binding("c", "critic_filter", "Critic", priority=True),
         Binding("p", "publication_filter", "Publication", show=False, priority=True),
         Binding("slash", "title_search", "Title", show=False, priority=True),
@@ -438,6 +438,9 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
 
     # -- keys -> intents ---------------------------------------------------------------------
 
+    def action_help(self) -> None:
+        after_keys_land(self, self.app.action_help)
+
     def action_critic_filter(self) -> None:
         after_keys_land(self, self._open_critic_bar)
 
@@ -529,7 +532,7 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.focused
         if action in (
-            "critic_filter", "publication_filter", "title_search", "find", "find_everywhere", "add_review",
+            "help", "critic_filter", "publication_filter", "title_search", "find", "find_everywhere", "add_review",
             "new_film", "edit", "delete", "undo", "nothing_to_undo", "taste", "no_single_critic",
         ) and is_text_field(focused):
             return False  # a letter in a field ("/" too: Textual does not count "slash" as printable)
@@ -584,6 +587,8 @@ class BrowserScreen(FilmIntents, TextIntents, TasteIntents, Screen[None]):
         event.stop()
         if self.repository is None:
             return
+        if event.move is not None and event.move != self.films.moves:
+            return  # the cursor has moved again since: that move's choice is on its way
         if not event.focus_reviews and self.films.index_of(event.film_id) is None:
             return  # the films cursor was there before the list changed (typing a filter): stale
         if self.session.choose_film(event.film_id):  # it was hidden: the filters are gone

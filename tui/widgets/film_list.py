@@ -29,6 +29,9 @@ class FilmList(RowList[FilmSummary]):
     ]
 
     empty_text = "No films match."
+    # How many times the cursor has chosen a film: FilmChosen carries it, so the screen can tell the
+    # latest choice from one a later key has already overtaken (tui/messages.py).
+    moves: int = 0
 
     def key_of(self, row: FilmSummary) -> Hashable:
         return row.film.id
@@ -83,7 +86,8 @@ class FilmList(RowList[FilmSummary]):
 
     def cursor_moved(self, row: FilmSummary | None) -> None:
         if row is not None:
-            self.post_message(FilmChosen(row.film.id))
+            self.moves += 1
+            self.post_message(FilmChosen(row.film.id, move=self.moves))
 
     def action_choose(self) -> None:
         if (row := self.current) is not None:
