@@ -193,8 +193,11 @@ def render_table(result: BenchResult) -> str:
         f"{notes['quiet_ms']['filter_keystroke']:.1f} ms.",
         f"first_paint, ready, peak_rss_mb: {len(notes['peak_rss_runs'])} fresh processes launching the app "
         f"headless ({SCREEN_SIZE[0]}x{SCREEN_SIZE[1]}), timed from launch, after one warm-up launch "
-        f"(first_paint {notes['warm_up']['first_paint']:.0f} ms, ready {notes['warm_up']['ready']:.0f} ms); "
-        f"peak RSS per run {notes['peak_rss_runs']} MB.",
+        f"(first_paint {notes['warm_up']['first_paint']:.0f} ms, ready {notes['warm_up']['ready']:.0f} ms), "
+        f"which leaves Python's bytecode of every module written"
+        + (" (PYTHONDONTWRITEBYTECODE is set here: unset for the launches, or each would compile "
+           "the project again)" if notes.get("bytecode_off") else "")
+        + f"; peak RSS per run {notes['peak_rss_runs']} MB.",
         f"critic_filter's first run reads the critic's films from the snapshot: "
         f"{_fmt_ms(notes['critic_filter_first_ms'])} ms (the median is of the runs after it).",
         f"stats_json, export: `critics stats --json` (every film) and `critics export --format json` to a file, "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 
 from bench.common import MS_KEYS, PEER_KEYS, BenchResult, Runs
+from bench import runner
 from bench.runner import default_films, render_table
 from tests.places import ROOT
 
@@ -64,6 +66,7 @@ def test_the_readable_table_shows_ratios_and_targets():
         "import": {"rows": 2000, "file_mb": 0.4, "generate_s": 0.1}, "critic_filter_first_ms": 3.0,
         "taste": {"columns_ms": 12.5, "matches": 20, "all_matches": 40, "agreeing": 30,
                   "best": ["Ana Abara", 12, 0.9], "recommendations": 20},
+        "bytecode_off": True,
     }
     result = BenchResult(2000, 100, ms | {"import": 300.0}, 50.0, peers | {"sqlite_csv_import": 100.0}, Runs.for_size(2000), notes,
                          {"critics": 80.0, "peer": 20.0}, {"stats_json": 60.0, "export": 200.0})
@@ -81,6 +84,16 @@ def test_the_readable_table_shows_ratios_and_targets():
         assert key in table
     assert rows["match"].endswith("met") and rows["recommend"].endswith("met")  # 10 ms: within 100 and 200
     assert "taste_columns_ms 12.5 ms" in table.replace("\n  ", " ")
+    assert "PYTHONDONTWRITEBYTECODE is set here: unset for the launches" in table.replace("\n  ", " ")
+
+
+def test_launches_keep_bytecode_where_the_environment_turns_it_off(monkeypatch):
+    # Measured: with PYTHONDONTWRITEBYTECODE set, every launch compiled the project's modules
+    # again, about 70 ms of first_paint that a person opening Critics a second time never pays.
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = runner._launch_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"} == env
 
 
 def test_the_cli_and_the_browser_do_not_import_the_bench():
